@@ -1,0 +1,154 @@
+//! The application: shared state, start-up (open and migrate the store, load
+//! templates, create secrets, seed the demo) and the server loop with graceful
+//! shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::render::Renderer;
+use crate::store::Store;
+use crate::web::cache::PageCache;
+use crate::web::metrics::Metrics;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub cfg: Arc<Config>,
+    pub store: Arc<dyn Store>,
+    pub renderer: Arc<Renderer>,
+    pub cache: Arc<PageCache>,
+    pub metrics: Arc<Metrics>,
+}
+
+/// A built application, bound to its address and ready to run.
+pub struct App {
+    listener: TcpListener,
+    state: AppState,
+}
+
+/// Opens and migrates the store named by the configuration, creating the data folder.
+pub async fn open_store(cfg: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    std::fs::create_dir_all(&cfg.data_dir)
+        .with_context(|| format!("cannot create the data folder {}", cfg.data_dir.display()))?;
+    let store = crate::store::open(&cfg.database_url())
+        .await
+        .with_context(|| format!("cannot open the database in {}", cfg.data_dir.display()))?;
+    store
+        .migrate()
+        .await
+        .context("cannot bring the database schema up to date")?;
+    Ok(store)
+}
+
+impl App {
+    /// Binds the listener, opens the store, loads templates and, on an empty site, seeds the demo.
+    pub async fn build(cfg: Config, demo: bool) -> anyhow::Result<App> {
+        let store = open_store(&cfg).await?;
+        let renderer = Renderer::new(
+            cfg.data_dir
+                .join("theme")
+                .is_dir()
+                .then(|| cfg.data_dir.join("theme")),
+        )
+        .context("a template does not compile")?;
+        if demo {
+            crate::demo::seed_if_empty(&store, &cfg)
+                .await
+                .context("cannot create the demo site")?;
+        }
+        crate::web::auth::announce_setup_link(&store, &cfg).await?;
+        let listener = TcpListener::bind(cfg.server.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", cfg.server.listen))?;
+        let state = AppState {
+            cache: Arc::new(PageCache::new(cfg.cache.enabled, cfg.cache.max_entries)),
+            metrics: Arc::new(Metrics::new()),
+            cfg: Arc::new(cfg),
+            store,
+            renderer: Arc::new(renderer),
+        };
+        Ok(App { listener, state })
+    }
+
+    /// Returns the address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| self.state.cfg.server.listen)
+    }
+
+    /// Returns the shared state (tests use its store).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes requests in flight.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let state = self.state.clone();
+        let ticker = tokio::spawn(publish_scheduled(state.clone()));
+        let router = crate::web::router(state);
+        tracing::info!(addr = %self.local_addr(), "serving");
+        let result = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        ticker.abort();
+        result.context("server error")
+    }
+}
+
+/// Publishes scheduled articles when their time comes and drops cached pages.
+async fn publish_scheduled(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        match state.store.publish_due(chrono::Utc::now()).await {
+            Ok(ids) if !ids.is_empty() => {
+                tracing::info!(count = ids.len(), "published scheduled articles");
+                state.cache.clear();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot publish scheduled articles"),
+        }
+    }
+}
+
+/// Resolves when the process gets SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}

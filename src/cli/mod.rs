@@ -1,0 +1,111 @@
+//! The command line: `serve` (the default), `import markdown`, `user add` and
+//! `token create|list|revoke`. Commands use the store and the domain, never the
+//! web layer's handlers.
+
+mod import;
+mod token;
+mod user;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+/// Dateline: a newsroom's website in one binary.
+#[derive(Parser, Debug)]
+#[command(name = "dateline", version, about)]
+pub struct Cli {
+    /// Data folder (database, media, secrets, dateline.toml). Default: ./dateline-data
+    #[arg(long, global = true, env = "DATELINE_DATA_DIR")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the site (the default when no command is given).
+    Serve(ServeArgs),
+    /// Import content from files.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+    /// Manage newsroom accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+}
+
+#[derive(clap::Args, Debug, Default)]
+struct ServeArgs {
+    /// Address to listen on, like 127.0.0.1:8080 or 0.0.0.0:80.
+    #[arg(long)]
+    listen: Option<SocketAddr>,
+    /// Do not create the demo site on an empty database.
+    #[arg(long)]
+    no_demo: bool,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("DATELINE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let json = std::env::var("DATELINE_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let cfg = Config::load(cli.data.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(cfg, args).await,
+        Command::Import(c) => import::run(cfg, c).await,
+        Command::User(c) => user::run(cfg, c).await,
+        Command::Token(c) => token::run(cfg, c).await,
+    }
+}
+
+async fn serve(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(l) = args.listen {
+        cfg.server.listen = l;
+    }
+    let app = crate::app::App::build(cfg, !args.no_demo).await?;
+    println!(
+        "Dateline is serving http://{}/ (Ctrl-C to stop)",
+        app.local_addr()
+    );
+    app.run(crate::app::shutdown_signal()).await
+}

@@ -1,0 +1,110 @@
+//! The content model and the newsroom's rules, as plain types and pure functions.
+//!
+//! Nothing here does I/O: no tokio, sqlx or axum. The web, CLI and store layers
+//! ask these functions what is allowed and what a value means.
+
+pub mod article;
+pub mod user;
+
+pub use article::*;
+pub use user::*;
+
+use std::collections::BTreeMap;
+
+/// Maps form field names to the message shown next to that field.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct FieldErrors(pub BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    /// Records a message for `field`, keeping the first one if several apply.
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    /// Tells whether no field has an error.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Turns the collected messages into a `Result`.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+/// Makes a URL slug from any text: lower-case ASCII letters, digits and hyphens.
+pub fn slugify(text: &str) -> String {
+    // Apostrophes join words ("Zürich’s" is one word), they do not split them.
+    let s = slug::slugify(text.replace(['\'', '’', '‘'], ""));
+    truncate_slug(&s, 120)
+}
+
+fn truncate_slug(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let cut = &s[..max];
+    cut.trim_end_matches('-').to_owned()
+}
+
+/// Checks a slug typed by a person: 1–120 characters of a-z, 0-9 and single hyphens.
+pub fn parse_slug(raw: &str) -> Result<String, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err("Enter a slug.".into());
+    }
+    if s.len() > 120 {
+        return Err("A slug can have at most 120 characters.".into());
+    }
+    let ok = s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok || s.starts_with('-') || s.ends_with('-') || s.contains("--") {
+        return Err(
+            "Use lower-case letters, digits and single hyphens only (for example: city-council-vote)."
+                .into(),
+        );
+    }
+    Ok(s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_turns_headlines_into_ascii_slugs() {
+        assert_eq!(
+            slugify("Zürich’s “Very Soon” Summit!"),
+            "zurichs-very-soon-summit"
+        );
+    }
+
+    #[test]
+    fn parse_slug_refuses_spaces_capitals_and_double_hyphens() {
+        assert!(parse_slug("good-slug-2").is_ok());
+        assert!(parse_slug("Bad Slug").is_err());
+        assert!(parse_slug("a--b").is_err());
+        assert!(parse_slug("-a").is_err());
+        assert!(parse_slug("").is_err());
+    }
+
+    #[test]
+    fn long_slugs_are_cut_without_a_trailing_hyphen() {
+        let s = slugify(&"word ".repeat(60));
+        assert!(s.len() <= 120);
+        assert!(!s.ends_with('-'));
+    }
+}

@@ -1,0 +1,95 @@
+//! The one error type of the web layer and how each kind is answered.
+//!
+//! The person sees a plain message; the log gets the cause chain. Under
+//! `/api` the answer is JSON; elsewhere the `web::errors` layer renders the
+//! site's error page around the message.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::domain::FieldErrors;
+use crate::store::StoreError;
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("This page does not exist.")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("The form has errors.")]
+    Invalid(FieldErrors),
+    #[error("Please log in.")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("The site is busy; please try again in a moment.")]
+    Unavailable,
+    #[error("Something went wrong on our side. It has been logged.")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// The message and status the error page layer renders.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl AppError {
+    /// Returns the HTTP status of the error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Wraps any error as an internal one.
+    pub fn internal(e: impl Into<anyhow::Error>) -> AppError {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let AppError::Internal(e) = &self {
+            tracing::error!(error = format!("{e:#}"), "internal error");
+        }
+        let message = self.to_string();
+        let fields = match &self {
+            AppError::Invalid(f) => Some(f.clone()),
+            _ => None,
+        };
+        let body = serde_json::json!({ "error": message, "fields": fields.map(|f| f.0) });
+        let mut res = (status, axum::Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        res.extensions_mut().insert(ErrorPage { status, message });
+        res
+    }
+}

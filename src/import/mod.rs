@@ -1,0 +1,4 @@
+//! Bringing content in from files: Markdown with YAML front matter.
+
+pub mod frontmatter;
+pub mod markdown;

@@ -1,0 +1,106 @@
+//! The JSON API under `/api/v1`: everything the admin can do, for scripts and
+//! other tools. Bearer tokens (`dateline token create`) authenticate; roles are
+//! checked in each handler as in the admin. The OpenAPI document is generated
+//! from the handlers' annotations.
+
+mod accounts;
+mod articles;
+mod media;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::app::AppState;
+use crate::config::Config;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Dateline API", description = "Write, publish and manage a Dateline news site."),
+    paths(
+        articles::list_articles, articles::create_article, articles::show_article,
+        articles::update_article, articles::create_correction, articles::list_revisions,
+        media::create_media, media::show_media,
+        accounts::show_me, accounts::list_users, accounts::create_user,
+        accounts::list_tokens, accounts::delete_token,
+    ),
+    components(schemas(
+        articles::ArticleJson, articles::ArticleList, articles::NewArticle, articles::ArticlePatch,
+        articles::PhotoJson, articles::PhotoIn, articles::CorrectionJson, articles::NewCorrection,
+        articles::RevisionJson, articles::RevisionList, media::MediaJson,
+        accounts::UserJson, accounts::UserList, accounts::NewUser, accounts::TokenJson, accounts::TokenList,
+        ErrorJson,
+    )),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The body of every error answer.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorJson {
+    /// What went wrong, for a person.
+    error: String,
+    /// Per-field messages, when the input was invalid.
+    fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// Returns the OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn show_openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi())
+}
+
+/// Routes under `/api/v1`.
+pub fn routes(cfg: &Config) -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(show_openapi))
+        .route(
+            "/articles",
+            get(articles::list_articles).post(articles::create_article),
+        )
+        .route(
+            "/articles/{id}",
+            get(articles::show_article).patch(articles::update_article),
+        )
+        .route(
+            "/articles/{id}/corrections",
+            post(articles::create_correction),
+        )
+        .route("/articles/{id}/revisions", get(articles::list_revisions))
+        .route(
+            "/media",
+            post(media::create_media).layer(DefaultBodyLimit::max(
+                cfg.server.max_upload_bytes + 1024 * 1024,
+            )),
+        )
+        .route("/media/{id}", get(media::show_media))
+        .route("/me", get(accounts::show_me))
+        .route(
+            "/users",
+            get(accounts::list_users).post(accounts::create_user),
+        )
+        .route("/tokens", get(accounts::list_tokens))
+        .route(
+            "/tokens/{id}",
+            axum::routing::delete(accounts::delete_token),
+        )
+        .fallback(|| async { crate::error::AppError::NotFound })
+}

@@ -1,0 +1,290 @@
+//! The shared page cache: public pages rendered once, compressed once (gzip and
+//! brotli), answered with ETag and Last-Modified, dropped when content changes.
+//!
+//! The key is the path plus the `page` query parameter and nothing else, so no
+//! header, cookie or other parameter can change what a cached page holds.
+//! Answers marked `Cache-Control: private` or `no-store` never enter it.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppState;
+
+/// One cached answer in its three encodings.
+pub struct CachedPage {
+    content_type: HeaderValue,
+    etag: HeaderValue,
+    last_modified: HeaderValue,
+    identity: Bytes,
+    gzip: Bytes,
+    brotli: Bytes,
+}
+
+/// The in-memory cache of rendered public pages.
+pub struct PageCache {
+    enabled: bool,
+    max_entries: usize,
+    pages: RwLock<HashMap<String, Arc<CachedPage>>>,
+    generation: AtomicU64,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl PageCache {
+    /// Makes an empty cache.
+    pub fn new(enabled: bool, max_entries: usize) -> PageCache {
+        PageCache {
+            enabled,
+            max_entries,
+            pages: RwLock::new(HashMap::new()),
+            generation: AtomicU64::new(0),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// Drops every cached page (content changed).
+    pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        match self.pages.write() {
+            Ok(mut p) => p.clear(),
+            Err(poisoned) => poisoned.into_inner().clear(),
+        }
+    }
+
+    /// Returns (hits, misses) since start.
+    pub fn stats(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
+        let pages = self
+            .pages
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        pages.get(key).cloned()
+    }
+
+    fn insert(&self, key: String, page: Arc<CachedPage>, generation: u64) {
+        let mut pages = self
+            .pages
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A page rendered before a change must not outlive the change.
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        if pages.len() >= self.max_entries {
+            pages.clear();
+        }
+        pages.insert(key, page);
+    }
+}
+
+fn cache_key(req: &Request) -> String {
+    let page = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("page=")))
+        .and_then(|p| p.parse::<u32>().ok())
+        .filter(|p| *p > 1);
+    match page {
+        Some(p) => format!("{}?page={p}", req.uri().path()),
+        None => req.uri().path().to_owned(),
+    }
+}
+
+/// Answers from the cache when it can, and fills it from the handler when it cannot.
+pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let cache = state.cache.clone();
+    if !cache.enabled || !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    let key = cache_key(&req);
+    let req_headers = req.headers().clone();
+    if let Some(page) = cache.get(&key) {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        return answer(&page, &req_headers, "hit");
+    }
+    cache.misses.fetch_add(1, Ordering::Relaxed);
+    let generation = cache.generation.load(Ordering::SeqCst);
+    let res = next.run(req).await;
+    if res.status() != StatusCode::OK || !cacheable(res.headers()) {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = to_bytes(body, 16 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .cloned()
+        .unwrap_or_else(|| HeaderValue::from_static("text/html; charset=utf-8"));
+    let page = Arc::new(compress(content_type, bytes));
+    cache.insert(key, page.clone(), generation);
+    answer(&page, &req_headers, "miss")
+}
+
+fn cacheable(h: &HeaderMap) -> bool {
+    let cc = h
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    !(cc.contains("private") || cc.contains("no-store") || h.contains_key(header::SET_COOKIE))
+}
+
+fn compress(content_type: HeaderValue, body: Bytes) -> CachedPage {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(&body);
+    let etag = format!("\"{}\"", hex::encode(&digest[..12]));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let gzip = gz
+        .write_all(&body)
+        .and_then(|()| gz.finish())
+        .unwrap_or_default();
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let brotli = match brotli::BrotliCompress(&mut body.as_ref(), &mut br, &params) {
+        Ok(_) => br,
+        Err(_) => Vec::new(),
+    };
+    CachedPage {
+        content_type,
+        etag: HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"0\"")),
+        last_modified: HeaderValue::from_str(
+            &httpdate::fmt_http_date(std::time::SystemTime::now()),
+        )
+        .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
+        identity: body,
+        gzip: gzip.into(),
+        brotli: brotli.into(),
+    }
+}
+
+fn accepts(h: &HeaderMap, coding: &str) -> bool {
+    h.get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',').any(|part| {
+                let mut it = part.trim().split(';');
+                let name = it.next().unwrap_or("").trim();
+                let q0 = it.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+                name.eq_ignore_ascii_case(coding) && !q0
+            })
+        })
+}
+
+fn not_modified(page: &CachedPage, h: &HeaderMap) -> bool {
+    if let Some(inm) = h.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        let tag = page.etag.to_str().unwrap_or("");
+        return inm.split(',').any(|t| {
+            t.trim() == tag || t.trim() == "*" || t.trim().trim_start_matches("W/") == tag
+        });
+    }
+    let since = h
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| httpdate::parse_http_date(s).ok());
+    let modified = page
+        .last_modified
+        .to_str()
+        .ok()
+        .and_then(|s| httpdate::parse_http_date(s).ok());
+    matches!((since, modified), (Some(s), Some(m)) if m <= s)
+}
+
+fn answer(page: &CachedPage, req: &HeaderMap, status: &'static str) -> Response {
+    let mut res = if not_modified(page, req) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let (body, coding) = if !page.brotli.is_empty() && accepts(req, "br") {
+            (page.brotli.clone(), Some("br"))
+        } else if !page.gzip.is_empty() && accepts(req, "gzip") {
+            (page.gzip.clone(), Some("gzip"))
+        } else {
+            (page.identity.clone(), None)
+        };
+        let mut r = Response::new(Body::from(body));
+        if let Some(c) = coding {
+            r.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+        }
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, page.content_type.clone());
+        r
+    };
+    let h = res.headers_mut();
+    h.insert(header::ETAG, page.etag.clone());
+    h.insert(header::LAST_MODIFIED, page.last_modified.clone());
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=0, must-revalidate"),
+    );
+    h.insert("x-cache", HeaderValue::from_static(status));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_encoding_respects_q_zero() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br;q=0"),
+        );
+        assert!(accepts(&h, "gzip"));
+        assert!(!accepts(&h, "br"));
+    }
+
+    #[test]
+    fn compressed_bodies_decompress_to_the_page() {
+        let page = compress(
+            HeaderValue::from_static("text/html"),
+            Bytes::from("<p>hello hello hello</p>".repeat(50)),
+        );
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&page.gzip[..]), &mut out)
+            .unwrap();
+        assert_eq!(out.as_bytes(), &page.identity[..]);
+        let mut br = Vec::new();
+        brotli::BrotliDecompress(&mut &page.brotli[..], &mut br).unwrap();
+        assert_eq!(&br[..], &page.identity[..]);
+    }
+
+    #[test]
+    fn a_page_rendered_before_a_clear_is_not_kept() {
+        let c = PageCache::new(true, 10);
+        let g = c.generation.load(Ordering::SeqCst);
+        c.clear();
+        c.insert(
+            "/".into(),
+            Arc::new(compress(
+                HeaderValue::from_static("text/html"),
+                Bytes::from("x"),
+            )),
+            g,
+        );
+        assert!(c.get("/").is_none());
+    }
+}

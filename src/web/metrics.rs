@@ -1,0 +1,134 @@
+//! Prometheus metrics: requests by route and status, latency, cache hits.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+use crate::app::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+/// The registry and the metrics the server updates.
+pub struct Metrics {
+    registry: Mutex<Registry>,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram>,
+    cache_hits: Counter,
+    cache_misses: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// Registers every metric.
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("dateline");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.0001, 2.5, 14))
+        });
+        let cache_hits = Counter::default();
+        let cache_misses = Counter::default();
+        registry.register("http_requests", "HTTP requests answered", requests.clone());
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer a request",
+            latency.clone(),
+        );
+        registry.register(
+            "page_cache_hits",
+            "Pages answered from the page cache",
+            cache_hits.clone(),
+        );
+        registry.register(
+            "page_cache_misses",
+            "Pages rendered because the cache missed",
+            cache_misses.clone(),
+        );
+        Metrics {
+            registry: Mutex::new(registry),
+            requests,
+            latency,
+            cache_hits,
+            cache_misses,
+        }
+    }
+}
+
+/// Counts and times every request by its route pattern (never the raw path, which is unbounded).
+pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().as_str().to_owned();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "other".to_owned());
+    let res = next.run(req).await;
+    let m = &state.metrics;
+    m.requests
+        .get_or_create(&RequestLabels {
+            method,
+            route: route.clone(),
+            status: res.status().as_u16(),
+        })
+        .inc();
+    m.latency
+        .get_or_create(&RouteLabels { route })
+        .observe(start.elapsed().as_secs_f64());
+    match res.headers().get("x-cache").map(HeaderValue::as_bytes) {
+        Some(b"hit") => {
+            m.cache_hits.inc();
+        }
+        Some(b"miss") => {
+            m.cache_misses.inc();
+        }
+        _ => {}
+    }
+    res
+}
+
+/// Writes the metrics in Prometheus text format.
+pub async fn show(State(state): State<AppState>) -> Response {
+    let mut out = String::new();
+    let registry = state
+        .metrics
+        .registry
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &registry) {
+        return crate::error::AppError::internal(anyhow::anyhow!("cannot encode metrics: {e}"))
+            .into_response();
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response()
+}

@@ -1,0 +1,136 @@
+//! HTTP: routing, the layers every request passes, and thin handlers that
+//! parse the request, ask the domain and the store, and render.
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod cache;
+pub mod errors;
+pub mod form;
+pub mod media;
+pub mod metrics;
+pub mod public;
+
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::AppState;
+
+#[derive(rust_embed::Embed)]
+#[folder = "static/"]
+struct Static;
+
+/// Builds the whole router with its layers.
+pub fn router(state: AppState) -> Router {
+    let cfg = state.cfg.clone();
+    let public = public::routes().layer(middleware::from_fn_with_state(
+        state.clone(),
+        cache::serve_cached,
+    ));
+    Router::new()
+        .merge(public)
+        .nest("/admin", admin::routes(&cfg))
+        .nest("/api/v1", api::routes(&cfg))
+        .route(
+            "/setup/{token}",
+            get(auth::show_setup).post(auth::create_first_admin),
+        )
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::show))
+        .route("/static/{*path}", get(static_file))
+        .route("/media/{id}/{file}", get(media::show))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            errors::render_error_pages,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(middleware::from_fn(security_headers))
+        .layer(DefaultBodyLimit::max(cfg.server.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(
+            cfg.server.max_upload_bytes + 1024 * 1024,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(cfg.server.request_timeout_secs),
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Answers 200 when the database answers, 503 otherwise.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n"),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+    }
+}
+
+/// Serves the embedded stylesheet, scripts and icons, cacheable for a day.
+async fn static_file(
+    axum::extract::Path(path): axum::extract::Path<String>,
+) -> axum::response::Response {
+    let Some(file) = Static::get(&path) else {
+        return crate::error::AppError::NotFound.into_response();
+    };
+    let mime = match path.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        _ => "application/octet-stream",
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        file.data.into_owned(),
+    )
+        .into_response()
+}
+
+/// Adds the headers every answer carries.
+async fn security_headers(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        "referrer-policy",
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+        ),
+    );
+    res
+}

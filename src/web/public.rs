@@ -1,0 +1,404 @@
+//! Reader pages: front page, sections, tags, bylines, date archives, articles
+//! and static pages. Everything here is the same for every reader, so the page
+//! cache may keep it.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::domain::{ArticleId, Kind};
+use crate::error::AppError;
+use crate::render::view::{ArticleView, Layout, Link, Pager};
+use crate::store::{ArticleQuery, TermKind};
+
+/// Routes of the public site (the fallback resolves dated paths and pages).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(show_front))
+        .route("/section/{slug}/", get(show_section))
+        .route("/tag/{slug}/", get(show_tag))
+        .route("/author/{slug}/", get(show_author))
+        .fallback(show_path)
+}
+
+/// The `?page=N` of list pages.
+#[derive(Debug, Deserialize)]
+pub struct Paging {
+    page: Option<String>,
+}
+
+impl Paging {
+    fn number(&self) -> Result<u32, AppError> {
+        match self.page.as_deref() {
+            None | Some("") => Ok(1),
+            Some(p) => p
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or(AppError::NotFound),
+        }
+    }
+}
+
+/// Builds the frame of a public page.
+pub async fn layout(state: &AppState, title: String, description: Option<String>) -> Layout {
+    let cfg = &state.cfg;
+    let nav = match state.store.list_sections().await {
+        Ok(s) => s
+            .into_iter()
+            .map(|t| Link {
+                url: format!("/section/{}/", t.slug),
+                name: t.name,
+                current: false,
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot list sections for the menu");
+            Vec::new()
+        }
+    };
+    let q = ArticleQuery {
+        kind: Some(Kind::Page),
+        public_at: Some(Utc::now()),
+        limit: 20,
+        ..Default::default()
+    };
+    let pages = match state.store.list_articles(&q).await {
+        Ok(p) => p
+            .items
+            .iter()
+            .map(|a| Link {
+                name: a.headline.clone(),
+                url: a.permalink(cfg.tz()),
+                current: false,
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let full_title = if title == cfg.site.title {
+        title
+    } else {
+        format!("{title} – {}", cfg.site.title)
+    };
+    Layout {
+        site_title: cfg.site.title.clone(),
+        tagline: cfg.site.tagline.clone(),
+        lang: cfg.site.language.clone(),
+        base_url: cfg.base_url().to_owned(),
+        nav,
+        pages,
+        title: full_title,
+        description,
+        canonical: None,
+        noindex: false,
+        viewer: None,
+        csrf: None,
+        flash: None,
+        year: Utc::now().with_timezone(&cfg.tz()).year(),
+    }
+}
+
+#[derive(Serialize)]
+struct ListCtx {
+    layout: Layout,
+    heading: String,
+    kicker: Option<&'static str>,
+    articles: Vec<ArticleView>,
+    pager: Pager,
+    front: bool,
+}
+
+async fn list_page(
+    state: &AppState,
+    uri_path: &str,
+    heading: String,
+    kicker: Option<&'static str>,
+    mut q: ArticleQuery,
+    paging: &Paging,
+    front: bool,
+) -> Result<Response, AppError> {
+    let page = paging.number()?;
+    let per = state.cfg.site.per_page;
+    q.kind = Some(Kind::Article);
+    q.public_at = Some(Utc::now());
+    q.limit = per;
+    q.offset = (page - 1) * per;
+    let found = state.store.list_articles(&q).await?;
+    if found.items.is_empty() && (page > 1 || !front) {
+        return Err(AppError::NotFound);
+    }
+    let tz = state.cfg.tz();
+    let title = if front {
+        state.cfg.site.title.clone()
+    } else {
+        heading.clone()
+    };
+    let mut layout = layout(state, title, Some(state.cfg.site.tagline.clone())).await;
+    layout.canonical = Some(format!("{}{}", state.cfg.base_url(), uri_path));
+    let ctx = ListCtx {
+        layout,
+        heading,
+        kicker,
+        articles: found
+            .items
+            .iter()
+            .map(|a| ArticleView::summary(a, tz))
+            .collect(),
+        pager: Pager::new(uri_path, page, per, found.total),
+        front,
+    };
+    render(state, "public/list.html", &ctx)
+}
+
+/// Renders a template into an HTML answer.
+pub fn render(state: &AppState, name: &str, ctx: &impl Serialize) -> Result<Response, AppError> {
+    let html = state
+        .renderer
+        .render(name, ctx)
+        .map_err(AppError::internal)?;
+    Ok(Html(html).into_response())
+}
+
+async fn show_front(
+    State(state): State<AppState>,
+    Query(p): Query<Paging>,
+) -> Result<Response, AppError> {
+    list_page(
+        &state,
+        "/",
+        "Latest news".into(),
+        None,
+        ArticleQuery::default(),
+        &p,
+        true,
+    )
+    .await
+}
+
+async fn show_term(
+    state: AppState,
+    kind: TermKind,
+    slug: String,
+    p: Paging,
+) -> Result<Response, AppError> {
+    let term = state
+        .store
+        .get_term(kind, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (prefix, kicker, q) = match kind {
+        TermKind::Section => (
+            "section",
+            "Section",
+            ArticleQuery {
+                section: Some(slug.clone()),
+                ..Default::default()
+            },
+        ),
+        TermKind::Tag => (
+            "tag",
+            "Topic",
+            ArticleQuery {
+                tag: Some(slug.clone()),
+                ..Default::default()
+            },
+        ),
+        TermKind::Author => (
+            "author",
+            "Articles by",
+            ArticleQuery {
+                author: Some(slug.clone()),
+                ..Default::default()
+            },
+        ),
+    };
+    let path = format!("/{prefix}/{slug}/");
+    list_page(&state, &path, term.name, Some(kicker), q, &p, false).await
+}
+
+async fn show_section(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(p): Query<Paging>,
+) -> Result<Response, AppError> {
+    show_term(state, TermKind::Section, slug, p).await
+}
+
+async fn show_tag(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(p): Query<Paging>,
+) -> Result<Response, AppError> {
+    show_term(state, TermKind::Tag, slug, p).await
+}
+
+async fn show_author(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(p): Query<Paging>,
+) -> Result<Response, AppError> {
+    show_term(state, TermKind::Author, slug, p).await
+}
+
+#[derive(Serialize)]
+struct ArticleCtx {
+    layout: Layout,
+    article: ArticleView,
+    is_page: bool,
+}
+
+/// Resolves every other path: `/YYYY/`, `/YYYY/MM/`, `/YYYY/MM/DD/`, `/YYYY/MM/DD/slug/`, `/slug/` and old URLs.
+async fn show_path(
+    State(state): State<AppState>,
+    uri: Uri,
+    Query(p): Query<Paging>,
+) -> Result<Response, AppError> {
+    let path = uri.path();
+    if !path.ends_with('/') && !path.contains('.') && path.len() < 2048 {
+        let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        if !segs.is_empty() && segs.len() <= 4 && looks_like_public(&segs) {
+            return Ok(moved(&format!("{path}/")));
+        }
+    }
+    let segs: Vec<&str> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let nums: Vec<Option<u32>> = segs.iter().map(|s| s.parse::<u32>().ok()).collect();
+    match (segs.len(), nums.as_slice()) {
+        (1, [Some(y)]) => archive(&state, path, *y, None, None, &p).await,
+        (2, [Some(y), Some(m)]) => archive(&state, path, *y, Some(*m), None, &p).await,
+        (3, [Some(y), Some(m), Some(d)]) => archive(&state, path, *y, Some(*m), Some(*d), &p).await,
+        (4, [Some(_), Some(_), Some(_), None]) => article(&state, path, segs[3]).await,
+        (1, [None]) => page(&state, path, segs[0]).await,
+        _ => redirect_or_404(&state, path).await,
+    }
+}
+
+fn looks_like_public(segs: &[&str]) -> bool {
+    segs.iter()
+        .all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+}
+
+async fn archive(
+    state: &AppState,
+    path: &str,
+    y: u32,
+    m: Option<u32>,
+    d: Option<u32>,
+    p: &Paging,
+) -> Result<Response, AppError> {
+    let tz = state.cfg.tz();
+    let y = i32::try_from(y)
+        .ok()
+        .filter(|y| (1900..=9999).contains(y))
+        .ok_or(AppError::NotFound)?;
+    let start =
+        NaiveDate::from_ymd_opt(y, m.unwrap_or(1), d.unwrap_or(1)).ok_or(AppError::NotFound)?;
+    let end = match (m, d) {
+        (_, Some(_)) => start.succ_opt(),
+        (Some(m), None) => {
+            if m == 12 {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(y, m + 1, 1)
+            }
+        }
+        (None, None) => NaiveDate::from_ymd_opt(y + 1, 1, 1),
+    }
+    .ok_or(AppError::NotFound)?;
+    let at = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let q = ArticleQuery {
+        from: at(start),
+        to: at(end),
+        ..Default::default()
+    };
+    let heading = match (m, d) {
+        (_, Some(_)) => start.format("%B %-d, %Y").to_string(),
+        (Some(_), None) => start.format("%B %Y").to_string(),
+        (None, None) => start.format("%Y").to_string(),
+    };
+    list_page(state, path, heading, Some("Archive"), q, p, false).await
+}
+
+async fn article(state: &AppState, path: &str, slug: &str) -> Result<Response, AppError> {
+    let now = Utc::now();
+    let tz = state.cfg.tz();
+    match state.store.get_article_by_slug(Kind::Article, slug).await? {
+        Some(a) if a.is_public(now) => {
+            let canonical = a.permalink(tz);
+            if canonical != path {
+                return Ok(moved(&canonical));
+            }
+            let view = ArticleView::full(&a, tz);
+            let mut layout = layout(state, view.headline.clone(), Some(view.excerpt.clone())).await;
+            layout.canonical = Some(format!("{}{}", state.cfg.base_url(), canonical));
+            render(
+                state,
+                "public/article.html",
+                &ArticleCtx {
+                    layout,
+                    article: view,
+                    is_page: false,
+                },
+            )
+        }
+        _ => redirect_or_404(state, path).await,
+    }
+}
+
+async fn page(state: &AppState, path: &str, slug: &str) -> Result<Response, AppError> {
+    let now = Utc::now();
+    match state.store.get_article_by_slug(Kind::Page, slug).await? {
+        Some(a) if a.is_public(now) => {
+            let view = ArticleView::full(&a, state.cfg.tz());
+            let mut layout = layout(state, view.headline.clone(), Some(view.excerpt.clone())).await;
+            layout.canonical = Some(format!("{}{}", state.cfg.base_url(), path));
+            render(
+                state,
+                "public/article.html",
+                &ArticleCtx {
+                    layout,
+                    article: view,
+                    is_page: true,
+                },
+            )
+        }
+        _ => redirect_or_404(state, path).await,
+    }
+}
+
+async fn redirect_or_404(state: &AppState, path: &str) -> Result<Response, AppError> {
+    if path.len() > 1024 {
+        return Err(AppError::NotFound);
+    }
+    let Some(id) = state.store.find_redirect(path).await? else {
+        return Err(AppError::NotFound);
+    };
+    target(state, id).await
+}
+
+async fn target(state: &AppState, id: ArticleId) -> Result<Response, AppError> {
+    match state.store.get_article(id).await? {
+        Some(a) if a.is_public(Utc::now()) => Ok(moved(&a.permalink(state.cfg.tz()))),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Answers 301 Moved Permanently, as WordPress does for old URLs.
+fn moved(to: &str) -> Response {
+    match HeaderValue::from_str(to) {
+        Ok(loc) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, loc)]).into_response(),
+        Err(_) => AppError::NotFound.into_response(),
+    }
+}

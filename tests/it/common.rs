@@ -1,0 +1,190 @@
+//! `spawn_app()`: the real application on 127.0.0.1:0 with a temporary data
+//! folder, plus helpers for the endpoints the tests use.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use dateline::app::App;
+use dateline::config::Config;
+use dateline::store::Store;
+use tokio::sync::oneshot;
+
+/// A running server and a client that keeps cookies and does not follow redirects.
+pub struct TestApp {
+    pub base_url: String,
+    pub http: reqwest::Client,
+    pub store: Arc<dyn Store>,
+    pub cfg: Config,
+    _dir: tempfile::TempDir,
+    _shutdown: oneshot::Sender<()>,
+}
+
+/// Returns the folder of the shared seed article.
+pub fn seed_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed")
+}
+
+/// Makes a configuration for a fresh site in `dir`.
+pub fn test_config(dir: &Path) -> Config {
+    let mut cfg = Config {
+        data_dir: dir.to_path_buf(),
+        ..Config::default()
+    };
+    cfg.server.listen = "127.0.0.1:0".parse().unwrap();
+    cfg.site.timezone = "America/New_York".into();
+    cfg
+}
+
+/// Starts the app without demo content.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(false, |_| {}).await
+}
+
+/// Starts the app, optionally with the demo, after letting the test adjust the configuration.
+pub async fn spawn_with(demo: bool, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter("info")
+            .try_init()
+            .ok();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = test_config(dir.path());
+    adjust(&mut cfg);
+    let app = App::build(cfg.clone(), demo).await.expect("app builds");
+    let addr = app.local_addr();
+    let store = app.state().store.clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(app.run(async move {
+        let _ = rx.await;
+    }));
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        base_url: format!("http://{addr}"),
+        http,
+        store,
+        cfg,
+        _dir: dir,
+        _shutdown: tx,
+    }
+}
+
+impl TestApp {
+    /// Returns an absolute URL on the app.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// GETs a path and returns status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let r = self.http.get(self.url(path)).send().await.unwrap();
+        let s = r.status().as_u16();
+        (s, r.text().await.unwrap())
+    }
+
+    /// Imports a Markdown file as the import command does.
+    pub async fn import(&self, file: &Path) -> dateline::domain::Article {
+        dateline::import::markdown::import_file(
+            &self.store,
+            &self.cfg.data_dir.join("media"),
+            self.cfg.tz(),
+            file,
+        )
+        .await
+        .expect("import")
+    }
+
+    /// Creates a user with a password and returns its email.
+    pub async fn add_user(&self, email: &str, role: dateline::domain::Role) -> String {
+        let hash = dateline::web::auth::hash_password("a long enough password").unwrap();
+        self.store
+            .create_user(email, "Test User", role, Some(&hash), chrono::Utc::now())
+            .await
+            .unwrap();
+        email.to_owned()
+    }
+
+    /// Logs the client in through the login form.
+    pub async fn login(&self, email: &str) {
+        let r = self
+            .http
+            .post(self.url("/admin/login"))
+            .form(&[
+                ("email", email),
+                ("password", "a long enough password"),
+                ("next", "/admin"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303, "login redirects");
+    }
+
+    /// Returns the CSRF token shown in an admin page.
+    pub async fn csrf(&self) -> String {
+        let (_, body) = self.get("/admin/articles/new").await;
+        let doc = scraper::Html::parse_document(&body);
+        let sel = scraper::Selector::parse("input[name=csrf]").unwrap();
+        doc.select(&sel)
+            .next()
+            .expect("csrf field")
+            .value()
+            .attr("value")
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Creates an API token for a user.
+    pub async fn token(&self, email: &str) -> String {
+        let u = self.store.get_user_by_email(email).await.unwrap().unwrap();
+        let token = format!("dl_{}", dateline::web::auth::random_token());
+        self.store
+            .create_token(
+                u.id,
+                "test",
+                &dateline::web::auth::hash_secret(&token),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        token
+    }
+}
+
+/// Returns the text of every element matching `css`.
+pub fn texts(html: &str, css: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(css).unwrap();
+    doc.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Returns an attribute of every element matching `css`.
+pub fn attrs(html: &str, css: &str, attr: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(css).unwrap();
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+        .collect()
+}
+
+/// Encodes a small JPEG drawn in memory.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}

@@ -1,0 +1,6 @@
+//! Integration tests: one binary, the real server on a free port with a
+//! temporary data folder and a real database.
+
+mod common;
+mod store;
+mod web;

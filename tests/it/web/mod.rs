@@ -1,0 +1,6 @@
+//! The HTTP surface, through the real server.
+
+mod admin;
+mod api;
+mod cli;
+mod public;
