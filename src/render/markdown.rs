@@ -30,6 +30,9 @@ pub fn render_markdown(md: &str) -> String {
     let events = Parser::new_ext(md, markdown_options()).map(adjust_event);
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
+    // Newsrooms type a spaced " -- " for the em dash; smart punctuation makes
+    // it an en dash (split over several text events), so fix it in the output.
+    let html = html.replace(" \u{2013} ", " \u{2014} ");
     sanitize_html(&html)
 }
 
@@ -594,8 +597,8 @@ mod tests {
 
     #[test]
     fn rendered_markdown_has_curly_quotes_and_dashes() {
-        let html = render_markdown(r#""It's over" -- or is it... --- she asked"#);
-        assert_eq!(html, "<p>“It’s over” – or is it… — she asked</p>\n");
+        let html = render_markdown(r#""It's over" -- or is it... --- she asked, 9--5"#);
+        assert_eq!(html, "<p>“It’s over” — or is it… — she asked, 9–5</p>\n");
     }
 
     #[test]
