@@ -48,7 +48,16 @@ pub async fn open_store(cfg: &Config) -> anyhow::Result<Arc<dyn Store>> {
 
 impl App {
     /// Binds the listener, opens the store, loads templates and, on an empty site, seeds the demo.
-    pub async fn build(cfg: Config, demo: bool) -> anyhow::Result<App> {
+    pub async fn build(mut cfg: Config, demo: bool) -> anyhow::Result<App> {
+        let listener = TcpListener::bind(cfg.server.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", cfg.server.listen))?;
+        // Without a configured public address, links point at where we listen.
+        if cfg.site.base_url == crate::config::SiteConfig::default().base_url {
+            if let Some(addr) = listener.local_addr().ok().filter(|a| a.ip().is_loopback()) {
+                cfg.site.base_url = format!("http://{addr}");
+            }
+        }
         let store = open_store(&cfg).await?;
         let renderer = Renderer::new(
             cfg.data_dir
@@ -63,9 +72,6 @@ impl App {
                 .context("cannot create the demo site")?;
         }
         crate::web::auth::announce_setup_link(&store, &cfg).await?;
-        let listener = TcpListener::bind(cfg.server.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", cfg.server.listen))?;
         let state = AppState {
             cache: Arc::new(PageCache::new(cfg.cache.enabled, cfg.cache.max_entries)),
             metrics: Arc::new(Metrics::new()),

@@ -10,7 +10,10 @@ pub mod view;
 
 use std::path::PathBuf;
 
-use minijinja::{Environment, UndefinedBehavior};
+use std::fmt::Write;
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior};
 use serde::Serialize;
 
 #[derive(rust_embed::Embed)]
@@ -31,6 +34,7 @@ impl Renderer {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
+        env.set_formatter(format_value);
         env.set_loader(move |name| {
             if name.contains("..") {
                 return Ok(None);
@@ -63,5 +67,67 @@ impl Renderer {
     /// Lists the embedded template names (for the test that renders them all).
     pub fn template_names() -> Vec<String> {
         Embedded::iter().map(|n| n.into_owned()).collect()
+    }
+}
+
+/// Escapes text for HTML like the default formatter, but leaves `/` alone:
+/// every attribute is quoted, so `&`, `<`, `>`, `"` and `'` are all that can
+/// break out, and URLs stay readable (and pages smaller).
+fn format_value(
+    out: &mut Output<'_>,
+    state: &State<'_, '_>,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if !matches!(state.auto_escape(), AutoEscape::Html)
+        || value.is_safe()
+        || value.is_none()
+        || value.is_undefined()
+    {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let owned;
+    let text = match value.as_str() {
+        Some(s) => s,
+        None => {
+            owned = value.to_string();
+            &owned
+        }
+    };
+    let fail = |e: std::fmt::Error| {
+        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write").with_source(e)
+    };
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[last..i]).map_err(fail)?;
+        out.write_str(rep).map_err(fail)?;
+        last = i + 1;
+    }
+    out.write_str(&text[last..]).map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_but_slashes_stay_readable() {
+        let r = Renderer::new(None).unwrap();
+        let mut env = r.env.clone();
+        env.add_template("t.html", "<a href=\"{{ u }}\">{{ t }}</a>{{ n }}")
+            .unwrap();
+        let html = env
+            .get_template("t.html")
+            .unwrap()
+            .render(minijinja::context! { u => "/a/b?x=1&y='2'", t => "<script>\"hi\"</script>", n => 5 })
+            .unwrap();
+        assert_eq!(html, "<a href=\"/a/b?x=1&amp;y=&#39;2&#39;\">&lt;script&gt;&quot;hi&quot;&lt;/script&gt;</a>5");
     }
 }

@@ -54,6 +54,7 @@ pub async fn spawn_with(demo: bool, adjust: impl FnOnce(&mut Config)) -> TestApp
     let app = App::build(cfg.clone(), demo).await.expect("app builds");
     let addr = app.local_addr();
     let store = app.state().store.clone();
+    let cfg = (*app.state().cfg).clone();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(app.run(async move {
         let _ = rx.await;
