@@ -39,10 +39,7 @@ pub async fn open_store(cfg: &Config) -> anyhow::Result<Arc<dyn Store>> {
     let store = crate::store::open(&cfg.database_url())
         .await
         .with_context(|| format!("cannot open the database in {}", cfg.data_dir.display()))?;
-    store
-        .migrate()
-        .await
-        .context("cannot bring the database schema up to date")?;
+    store.migrate().await.context("cannot bring the database schema up to date")?;
     Ok(store)
 }
 
@@ -59,17 +56,10 @@ impl App {
             }
         }
         let store = open_store(&cfg).await?;
-        let renderer = Renderer::new(
-            cfg.data_dir
-                .join("theme")
-                .is_dir()
-                .then(|| cfg.data_dir.join("theme")),
-        )
-        .context("a template does not compile")?;
+        let renderer = Renderer::new(cfg.data_dir.join("theme").is_dir().then(|| cfg.data_dir.join("theme")))
+            .context("a template does not compile")?;
         if demo {
-            crate::demo::seed_if_empty(&store, &cfg)
-                .await
-                .context("cannot create the demo site")?;
+            crate::demo::seed_if_empty(&store, &cfg).await.context("cannot create the demo site")?;
         }
         crate::web::auth::announce_setup_link(&store, &cfg).await?;
         let state = AppState {
@@ -84,9 +74,7 @@ impl App {
 
     /// Returns the address actually bound (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .unwrap_or_else(|_| self.state.cfg.server.listen)
+        self.listener.local_addr().unwrap_or_else(|_| self.state.cfg.server.listen)
     }
 
     /// Returns the shared state (tests use its store).
@@ -95,20 +83,14 @@ impl App {
     }
 
     /// Serves until `shutdown` completes, then finishes requests in flight.
-    pub async fn run(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let state = self.state.clone();
         let ticker = tokio::spawn(publish_scheduled(state.clone()));
         let router = crate::web::router(state);
         tracing::info!(addr = %self.local_addr(), "serving");
-        let result = axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await;
         ticker.abort();
         result.context("server error")
     }

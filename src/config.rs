@@ -20,6 +20,21 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub site: SiteConfig,
     pub cache: CacheConfig,
+    pub feeds: FeedConfig,
+}
+
+/// What feeds carry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeedConfig {
+    /// Whole articles in feeds (true) or summaries only (false).
+    pub full_text: bool,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig { full_text: true }
+    }
 }
 
 /// How the HTTP server listens.
@@ -75,6 +90,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             site: SiteConfig::default(),
             cache: CacheConfig::default(),
+            feeds: FeedConfig::default(),
         }
     }
 }
@@ -105,18 +121,13 @@ impl Default for SiteConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig {
-            enabled: true,
-            max_entries: 5_000,
-        }
+        CacheConfig { enabled: true, max_entries: 5_000 }
     }
 }
 
 impl std::fmt::Debug for DatabaseConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DatabaseConfig")
-            .field("url", &redact_url(&self.url))
-            .finish()
+        f.debug_struct("DatabaseConfig").field("url", &redact_url(&self.url)).finish()
     }
 }
 
@@ -128,6 +139,7 @@ impl std::fmt::Debug for Config {
             .field("database", &self.database)
             .field("site", &self.site)
             .field("cache", &self.cache)
+            .field("feeds", &self.feeds)
             .finish()
     }
 }
@@ -186,18 +198,10 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let mut bad = Vec::new();
         if self.site.timezone.parse::<chrono_tz::Tz>().is_err() {
-            bad.push(format!(
-                "site.timezone: {:?} is not an IANA time zone (like Europe/Berlin)",
-                self.site.timezone
-            ));
+            bad.push(format!("site.timezone: {:?} is not an IANA time zone (like Europe/Berlin)", self.site.timezone));
         }
-        if !(self.site.base_url.starts_with("http://")
-            || self.site.base_url.starts_with("https://"))
-        {
-            bad.push(format!(
-                "site.base_url: {:?} must start with http:// or https://",
-                self.site.base_url
-            ));
+        if !(self.site.base_url.starts_with("http://") || self.site.base_url.starts_with("https://")) {
+            bad.push(format!("site.base_url: {:?} must start with http:// or https://", self.site.base_url));
         }
         if self.site.per_page == 0 || self.site.per_page > 100 {
             bad.push("site.per_page: must be between 1 and 100".into());
@@ -251,21 +255,14 @@ mod tests {
 
     #[test]
     fn validate_names_every_bad_value() {
-        let e = Config::from_toml_str("[site]\ntimezone = \"Mars/Base\"\nbase_url = \"ftp://x\"\n")
-            .unwrap_err();
+        let e = Config::from_toml_str("[site]\ntimezone = \"Mars/Base\"\nbase_url = \"ftp://x\"\n").unwrap_err();
         let s = e.to_string();
-        assert!(
-            s.contains("site.timezone") && s.contains("site.base_url"),
-            "{s}"
-        );
+        assert!(s.contains("site.timezone") && s.contains("site.base_url"), "{s}");
     }
 
     #[test]
     fn database_passwords_are_redacted() {
-        assert_eq!(
-            redact_url("postgres://ed:secret@db/news"),
-            "postgres://ed:***@db/news"
-        );
+        assert_eq!(redact_url("postgres://ed:secret@db/news"), "postgres://ed:***@db/news");
         let mut c = Config::default();
         c.database.url = "postgres://ed:secret@db/news".into();
         assert!(!format!("{c:?}").contains("secret"));

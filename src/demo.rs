@@ -24,12 +24,7 @@ pub async fn seed_if_empty(store: &Arc<dyn Store>, cfg: &Config) -> anyhow::Resu
     if store.get_setting(SEEDED).await?.is_some() {
         return Ok(());
     }
-    let any = store
-        .list_articles(&ArticleQuery {
-            limit: 1,
-            ..Default::default()
-        })
-        .await?;
+    let any = store.list_articles(&ArticleQuery { limit: 1, ..Default::default() }).await?;
     if any.total > 0 {
         return Ok(());
     }
@@ -43,20 +38,13 @@ pub async fn seed_if_empty(store: &Arc<dyn Store>, cfg: &Config) -> anyhow::Resu
         };
         let text = String::from_utf8_lossy(&file.data).into_owned();
         let p = prepare(Path::new(name), &text, now, |photo| {
-            let n: u32 = photo
-                .strip_prefix("demo:")
-                .and_then(|n| n.parse().ok())
-                .ok_or("not a demo picture")?;
+            let n: u32 = photo.strip_prefix("demo:").and_then(|n| n.parse().ok()).ok_or("not a demo picture")?;
             Ok(crate::media::demo::draw(n, 1600, 900))
         })?;
         prepared.push(p);
     }
     // Move every date by the same amount so the newest story is from today.
-    let newest = prepared
-        .iter()
-        .filter_map(|p| p.input.published_at)
-        .max()
-        .unwrap_or(now);
+    let newest = prepared.iter().filter_map(|p| p.input.published_at).max().unwrap_or(now);
     let shift = Duration::days((now - newest).num_days().max(0));
     let root = cfg.data_dir.join("media");
     for mut p in prepared {

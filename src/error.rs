@@ -86,8 +86,7 @@ impl IntoResponse for AppError {
         let body = serde_json::json!({ "error": message, "fields": fields.map(|f| f.0) });
         let mut res = (status, axum::Json(body)).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         res.extensions_mut().insert(ErrorPage { status, message });
         res

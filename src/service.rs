@@ -27,10 +27,7 @@ impl From<StoreError> for SaveError {
             StoreError::NotFound => SaveError::NotFound,
             StoreError::Conflict(_) => {
                 let mut f = FieldErrors::default();
-                f.add(
-                    "slug",
-                    "Another article already uses this slug; choose another.",
-                );
+                f.add("slug", "Another article already uses this slug; choose another.");
                 SaveError::Invalid(f)
             }
             other => SaveError::Store(other),
@@ -90,9 +87,7 @@ pub async fn save_article(
                 && old.published_at.is_some()
                 && old_path != new_path;
             let redirect = keep.then_some(old_path.as_str());
-            Ok(store
-                .update_article(old.id, &input, by, now, redirect)
-                .await?)
+            Ok(store.update_article(old.id, &input, by, now, redirect).await?)
         }
     }
 }

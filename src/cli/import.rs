@@ -26,12 +26,7 @@ pub async fn run(cfg: Config, c: ImportCommand) -> anyhow::Result<()> {
     let mut failed = 0;
     for p in &paths {
         match crate::import::markdown::import_file(&store, &root, cfg.tz(), p).await {
-            Ok(a) => println!(
-                "imported {} -> {} ({})",
-                p.display(),
-                a.permalink(cfg.tz()),
-                a.status.as_str()
-            ),
+            Ok(a) => println!("imported {} -> {} ({})", p.display(), a.permalink(cfg.tz()), a.status.as_str()),
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {e}");

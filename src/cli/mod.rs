@@ -54,10 +54,7 @@ struct ServeArgs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -75,12 +72,10 @@ pub fn main() -> ExitCode {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("DATELINE_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let filter =
+        EnvFilter::try_from_env("DATELINE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
     let json = std::env::var("DATELINE_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -103,9 +98,6 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         cfg.server.listen = l;
     }
     let app = crate::app::App::build(cfg, !args.no_demo).await?;
-    println!(
-        "Dateline is serving http://{}/ (Ctrl-C to stop)",
-        app.local_addr()
-    );
+    println!("Dateline is serving http://{}/ (Ctrl-C to stop)", app.local_addr());
     app.run(crate::app::shutdown_signal()).await
 }

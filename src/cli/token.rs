@@ -26,13 +26,12 @@ pub async fn run(cfg: Config, c: TokenCommand) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
     match c {
         TokenCommand::Create { email, name } => {
-            let user = store.get_user_by_email(&email).await?.ok_or_else(|| {
-                anyhow::anyhow!("no user with the email {email}; add one with `dateline user add`")
-            })?;
+            let user = store
+                .get_user_by_email(&email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no user with the email {email}; add one with `dateline user add`"))?;
             let token = format!("dl_{}", auth::random_token());
-            let info = store
-                .create_token(user.id, &name, &auth::hash_secret(&token), now)
-                .await?;
+            let info = store.create_token(user.id, &name, &auth::hash_secret(&token), now).await?;
             eprintln!(
                 "token {} for {} ({}); keep it secret, it is not shown again:",
                 info.id,

@@ -26,15 +26,9 @@ pub enum UserCommand {
 }
 
 pub async fn run(cfg: Config, c: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Add {
-        email,
-        name,
-        role,
-        password_stdin,
-    } = c;
+    let UserCommand::Add { email, name, role, password_stdin } = c;
     let email = parse_email(&email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
-    let role =
-        Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role: use author, editor or admin"))?;
+    let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role: use author, editor or admin"))?;
     if name.trim().is_empty() {
         anyhow::bail!("--name: enter a name");
     }
@@ -48,22 +42,13 @@ pub async fn run(cfg: Config, c: UserCommand) -> anyhow::Result<()> {
         None
     };
     let store = crate::app::open_store(&cfg).await?;
-    let u = store
-        .create_user(&email, &name, role, hash.as_deref(), chrono::Utc::now())
-        .await
-        .map_err(|e| match e {
-            crate::store::StoreError::Conflict(_) => {
-                anyhow::anyhow!("a user with the email {email} already exists")
-            }
-            other => other.into(),
-        })?;
-    println!(
-        "added {} <{}> as {} (id {})",
-        u.name,
-        u.email,
-        u.role.as_str(),
-        u.id.0
-    );
+    let u = store.create_user(&email, &name, role, hash.as_deref(), chrono::Utc::now()).await.map_err(|e| match e {
+        crate::store::StoreError::Conflict(_) => {
+            anyhow::anyhow!("a user with the email {email} already exists")
+        }
+        other => other.into(),
+    })?;
+    println!("added {} <{}> as {} (id {})", u.name, u.email, u.role.as_str(), u.id.0);
     if hash.is_none() {
         println!("no password set: this user can use API tokens but cannot log in to /admin");
     }

@@ -61,13 +61,8 @@ pub enum Status {
 
 impl Status {
     /// Lists every status, in the order the admin shows them.
-    pub const ALL: [Status; 5] = [
-        Status::Draft,
-        Status::Pending,
-        Status::Scheduled,
-        Status::Published,
-        Status::Unpublished,
-    ];
+    pub const ALL: [Status; 5] =
+        [Status::Draft, Status::Pending, Status::Scheduled, Status::Published, Status::Unpublished];
 
     /// Returns the stored name.
     pub fn as_str(self) -> &'static str {
@@ -130,10 +125,7 @@ impl Term {
     pub fn from_name(name: &str) -> Option<Term> {
         let name = name.trim();
         let slug = slugify(name);
-        (!name.is_empty() && !slug.is_empty()).then(|| Term {
-            name: name.to_owned(),
-            slug,
-        })
+        (!name.is_empty() && !slug.is_empty()).then(|| Term { name: name.to_owned(), slug })
     }
 }
 
@@ -154,8 +146,7 @@ impl Media {
         if self.width == 0 {
             return 0;
         }
-        ((u64::from(self.height) * u64::from(w) + u64::from(self.width) / 2)
-            / u64::from(self.width)) as u32
+        ((u64::from(self.height) * u64::from(w) + u64::from(self.width) / 2) / u64::from(self.width)) as u32
     }
 }
 
@@ -208,18 +199,12 @@ impl Article {
 
     /// Returns the public path: `/YYYY/MM/DD/slug/` (date in the site's zone) for articles, `/slug/` for pages.
     pub fn permalink(&self, tz: Tz) -> String {
-        permalink(
-            self.kind,
-            &self.slug,
-            self.published_at.unwrap_or(self.created_at),
-            tz,
-        )
+        permalink(self.kind, &self.slug, self.published_at.unwrap_or(self.created_at), tz)
     }
 
     /// Tells whether the article was edited noticeably after it was published (shown as "Updated").
     pub fn shows_update(&self) -> bool {
-        self.published_at
-            .is_some_and(|p| self.updated_at - p > chrono::Duration::minutes(5))
+        self.published_at.is_some_and(|p| self.updated_at - p > chrono::Duration::minutes(5))
     }
 
     /// Turns the stored article back into the input that would recreate it.
@@ -246,6 +231,13 @@ impl Article {
             comments_open: self.comments_open,
         }
     }
+}
+
+/// Returns the "last modified" time of a new article: its publication time
+/// when that is in the past (an imported archive story was last changed when it
+/// was published, not when it was imported), otherwise `now`.
+pub fn first_updated_at(published_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DateTime<Utc> {
+    published_at.map_or(now, |p| p.min(now))
 }
 
 /// Builds the public path of an article or page.
@@ -318,12 +310,7 @@ impl ArticleInput {
             e.add("headline", "Enter a headline.");
         }
         too_long(&mut e, "headline", &self.headline, limits::HEADLINE);
-        self.slug = match self
-            .slug
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        self.slug = match self.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => match parse_slug(s) {
                 Ok(s) => Some(s),
                 Err(m) => {
@@ -334,33 +321,15 @@ impl ArticleInput {
             None => Some(slugify(&self.headline)).filter(|s| !s.is_empty()),
         };
         if self.slug.is_none() && !self.headline.is_empty() {
-            e.add(
-                "slug",
-                "Enter a slug: the headline has no letters or digits to make one from.",
-            );
+            e.add("slug", "Enter a slug: the headline has no letters or digits to make one from.");
         }
         self.standfirst = clean_opt(self.standfirst);
         self.dateline = clean_opt(self.dateline);
         self.section = clean_opt(self.section);
-        too_long(
-            &mut e,
-            "standfirst",
-            self.standfirst.as_deref().unwrap_or(""),
-            limits::STANDFIRST,
-        );
+        too_long(&mut e, "standfirst", self.standfirst.as_deref().unwrap_or(""), limits::STANDFIRST);
         too_long(&mut e, "body", &self.body, limits::BODY);
-        too_long(
-            &mut e,
-            "dateline",
-            self.dateline.as_deref().unwrap_or(""),
-            limits::DATELINE,
-        );
-        too_long(
-            &mut e,
-            "section",
-            self.section.as_deref().unwrap_or(""),
-            limits::TERM,
-        );
+        too_long(&mut e, "dateline", self.dateline.as_deref().unwrap_or(""), limits::DATELINE);
+        too_long(&mut e, "section", self.section.as_deref().unwrap_or(""), limits::TERM);
         self.tags = clean_list(self.tags);
         self.authors = clean_list(self.authors);
         check_terms(&mut e, "tags", &self.tags, limits::TAGS);
@@ -370,23 +339,10 @@ impl ArticleInput {
             p.credit = clean_opt(p.credit.take());
             p.alt = p.alt.trim().to_owned();
             if p.alt.is_empty() {
-                e.add(
-                    "photo_alt",
-                    "Describe the photo for readers who cannot see it.",
-                );
+                e.add("photo_alt", "Describe the photo for readers who cannot see it.");
             }
-            too_long(
-                &mut e,
-                "photo_caption",
-                p.caption.as_deref().unwrap_or(""),
-                limits::CAPTION,
-            );
-            too_long(
-                &mut e,
-                "photo_credit",
-                p.credit.as_deref().unwrap_or(""),
-                limits::CREDIT,
-            );
+            too_long(&mut e, "photo_caption", p.caption.as_deref().unwrap_or(""), limits::CAPTION);
+            too_long(&mut e, "photo_credit", p.credit.as_deref().unwrap_or(""), limits::CREDIT);
             too_long(&mut e, "photo_alt", &p.alt, limits::ALT);
         }
         if self.status == Status::Scheduled && self.published_at.is_none() {
@@ -418,11 +374,7 @@ fn check_terms(e: &mut FieldErrors, field: &'static str, list: &[String], max: u
     if let Some(t) = list.iter().find(|t| t.chars().count() > limits::TERM) {
         e.add(
             field,
-            format!(
-                "“{}…” is longer than {} characters.",
-                t.chars().take(20).collect::<String>(),
-                limits::TERM
-            ),
+            format!("“{}…” is longer than {} characters.", t.chars().take(20).collect::<String>(), limits::TERM),
         );
     }
     if list.iter().any(|t| slugify(t).is_empty()) {
@@ -433,9 +385,7 @@ fn check_terms(e: &mut FieldErrors, field: &'static str, list: &[String], max: u
 /// Explains why a user may not do something to an article.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Denied {
-    #[error(
-        "Only editors can publish, schedule or unpublish. Submit the article for review instead."
-    )]
+    #[error("Only editors can publish, schedule or unpublish. Submit the article for review instead.")]
     NeedsEditor,
     #[error("Authors can only change their own articles.")]
     NotYours,
@@ -536,13 +486,7 @@ mod tests {
     }
 
     fn user(role: Role, id: i64) -> User {
-        User {
-            id: UserId(id),
-            email: "u@example.org".into(),
-            name: "U".into(),
-            role,
-            password_hash: None,
-        }
+        User { id: UserId(id), email: "u@example.org".into(), name: "U".into(), role, password_hash: None }
     }
 
     #[test]
@@ -569,12 +513,7 @@ mod tests {
     #[test]
     fn a_photo_needs_alt_text() {
         let mut i = input();
-        i.photo = Some(PhotoInput {
-            media_id: MediaId(1),
-            caption: None,
-            credit: None,
-            alt: " ".into(),
-        });
+        i.photo = Some(PhotoInput { media_id: MediaId(1), caption: None, credit: None, alt: " ".into() });
         assert!(i.normalize().unwrap_err().0.contains_key("photo_alt"));
     }
 
@@ -583,14 +522,8 @@ mod tests {
         let a = user(Role::Author, 1);
         assert!(may_save(&a, None, Status::Draft).is_ok());
         assert!(may_save(&a, None, Status::Pending).is_ok());
-        assert_eq!(
-            may_save(&a, None, Status::Published),
-            Err(Denied::NeedsEditor)
-        );
-        assert_eq!(
-            may_save(&a, None, Status::Scheduled),
-            Err(Denied::NeedsEditor)
-        );
+        assert_eq!(may_save(&a, None, Status::Published), Err(Denied::NeedsEditor));
+        assert_eq!(may_save(&a, None, Status::Scheduled), Err(Denied::NeedsEditor));
         assert!(may_save(&user(Role::Editor, 2), None, Status::Published).is_ok());
     }
 
@@ -619,10 +552,7 @@ mod tests {
             corrections: vec![],
         };
         let a = user(Role::Author, 1);
-        assert_eq!(
-            may_save(&a, Some(&art), Status::Draft),
-            Err(Denied::NotYours)
-        );
+        assert_eq!(may_save(&a, Some(&art), Status::Draft), Err(Denied::NotYours));
         art.created_by = Some(UserId(1));
         assert!(may_save(&a, Some(&art), Status::Draft).is_ok());
         art.status = Status::Published;
@@ -636,26 +566,17 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 1, 10, 12, 0, 0).unwrap();
         let later = now + chrono::Duration::hours(3);
         let earlier = now - chrono::Duration::days(1);
-        assert_eq!(
-            resolve_publication(Status::Published, Some(later), None, now),
-            (Status::Scheduled, Some(later))
-        );
+        assert_eq!(resolve_publication(Status::Published, Some(later), None, now), (Status::Scheduled, Some(later)));
         assert_eq!(
             resolve_publication(Status::Scheduled, Some(earlier), None, now),
             (Status::Published, Some(earlier))
         );
-        assert_eq!(
-            resolve_publication(Status::Published, None, None, now),
-            (Status::Published, Some(now))
-        );
+        assert_eq!(resolve_publication(Status::Published, None, None, now), (Status::Published, Some(now)));
         assert_eq!(
             resolve_publication(Status::Published, None, Some(earlier), now),
             (Status::Published, Some(earlier))
         );
-        assert_eq!(
-            resolve_publication(Status::Draft, None, None, now),
-            (Status::Draft, None)
-        );
+        assert_eq!(resolve_publication(Status::Draft, None, None, now), (Status::Draft, None));
     }
 
     #[test]
@@ -692,23 +613,15 @@ mod tests {
     fn permalinks_use_the_site_time_zone_date() {
         let at = Utc.with_ymd_and_hms(2022, 2, 21, 2, 30, 0).unwrap();
         let tz: Tz = "America/New_York".parse().unwrap();
-        assert_eq!(
-            permalink(Kind::Article, "summit", at, tz),
-            "/2022/02/20/summit/"
-        );
-        assert_eq!(
-            permalink(Kind::Article, "summit", at, chrono_tz::UTC),
-            "/2022/02/21/summit/"
-        );
+        assert_eq!(permalink(Kind::Article, "summit", at, tz), "/2022/02/20/summit/");
+        assert_eq!(permalink(Kind::Article, "summit", at, chrono_tz::UTC), "/2022/02/21/summit/");
         assert_eq!(permalink(Kind::Page, "about", at, tz), "/about/");
     }
 
     #[test]
     fn local_datetimes_are_read_in_the_site_zone() {
         let tz: Tz = "Europe/Berlin".parse().unwrap();
-        let d = parse_local_datetime("2026-07-01T10:00", tz)
-            .unwrap()
-            .unwrap();
+        let d = parse_local_datetime("2026-07-01T10:00", tz).unwrap().unwrap();
         assert_eq!(d, Utc.with_ymd_and_hms(2026, 7, 1, 8, 0, 0).unwrap());
         assert_eq!(parse_local_datetime("", tz).unwrap(), None);
         assert!(parse_local_datetime("tomorrow", tz).is_err());

@@ -68,14 +68,9 @@ pub fn parse_slug(raw: &str) -> Result<String, String> {
     if s.len() > 120 {
         return Err("A slug can have at most 120 characters.".into());
     }
-    let ok = s
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let ok = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !ok || s.starts_with('-') || s.ends_with('-') || s.contains("--") {
-        return Err(
-            "Use lower-case letters, digits and single hyphens only (for example: city-council-vote)."
-                .into(),
-        );
+        return Err("Use lower-case letters, digits and single hyphens only (for example: city-council-vote).".into());
     }
     Ok(s.to_owned())
 }
@@ -86,10 +81,7 @@ mod tests {
 
     #[test]
     fn slugify_turns_headlines_into_ascii_slugs() {
-        assert_eq!(
-            slugify("Zürich’s “Very Soon” Summit!"),
-            "zurichs-very-soon-summit"
-        );
+        assert_eq!(slugify("Zürich’s “Very Soon” Summit!"), "zurichs-very-soon-summit");
     }
 
     #[test]

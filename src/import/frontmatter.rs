@@ -96,16 +96,10 @@ pub struct FrontMatterError {
 /// type or format, or a validation rule (non-empty title, known status and
 /// kind, consistent `draft`) fails.
 pub fn parse(doc: &str) -> Result<(FrontMatter, String), FrontMatterError> {
-    let text = doc
-        .strip_prefix('\u{feff}')
-        .unwrap_or(doc)
-        .replace("\r\n", "\n");
+    let text = doc.strip_prefix('\u{feff}').unwrap_or(doc).replace("\r\n", "\n");
     let (yaml, body) = split(&text)?;
     if yaml.trim().is_empty() {
-        return Err(error_at(
-            2,
-            "the front matter is empty; it needs at least a `title`",
-        ));
+        return Err(error_at(2, "the front matter is empty; it needs at least a `title`"));
     }
     let raw: RawFrontMatter = serde_yaml_ng::from_str(yaml).map_err(|e| yaml_error(yaml, &e))?;
     let front = validate(raw).map_err(|invalid| FrontMatterError {
@@ -119,10 +113,7 @@ pub fn parse(doc: &str) -> Result<(FrontMatter, String), FrontMatterError> {
 const YAML_FIRST_LINE: usize = 2;
 
 fn error_at(line: usize, message: &str) -> FrontMatterError {
-    FrontMatterError {
-        line,
-        message: message.to_string(),
-    }
+    FrontMatterError { line, message: message.to_string() }
 }
 
 /// Returns the YAML between the `---` lines and the body after them.
@@ -130,10 +121,7 @@ fn split(text: &str) -> Result<(&str, &str), FrontMatterError> {
     let mut lines = text.split_inclusive('\n');
     let opener = lines.next().unwrap_or("");
     if !is_delimiter(opener) {
-        return Err(error_at(
-            1,
-            "expected a `---` line opening the front matter",
-        ));
+        return Err(error_at(1, "expected a `---` line opening the front matter"));
     }
     let yaml_start = opener.len();
     let mut offset = yaml_start;
@@ -143,10 +131,7 @@ fn split(text: &str) -> Result<(&str, &str), FrontMatterError> {
         }
         offset += line.len();
     }
-    Err(error_at(
-        1,
-        "the front matter opened here is never closed by a `---` line",
-    ))
+    Err(error_at(1, "the front matter opened here is never closed by a `---` line"))
 }
 
 fn is_delimiter(line: &str) -> bool {
@@ -201,12 +186,7 @@ struct RawFrontMatter {
     slug: Option<String>,
     #[serde(default, deserialize_with = "de_date")]
     date: Option<DateTime<FixedOffset>>,
-    #[serde(
-        default,
-        deserialize_with = "de_date",
-        alias = "lastmod",
-        alias = "last_modified_at"
-    )]
+    #[serde(default, deserialize_with = "de_date", alias = "lastmod", alias = "last_modified_at")]
     updated: Option<DateTime<FixedOffset>>,
     #[serde(default, deserialize_with = "de_text")]
     dateline: Option<String>,
@@ -224,13 +204,7 @@ struct RawFrontMatter {
     credit: Option<String>,
     #[serde(default, deserialize_with = "de_text")]
     alt: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "de_text",
-        alias = "standfirst",
-        alias = "description",
-        alias = "excerpt"
-    )]
+    #[serde(default, deserialize_with = "de_text", alias = "standfirst", alias = "description", alias = "excerpt")]
     summary: Option<String>,
     #[serde(default, deserialize_with = "de_comments")]
     comments: Option<bool>,
@@ -261,10 +235,7 @@ struct Invalid {
 
 impl Invalid {
     fn new(key: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            key,
-            message: message.into(),
-        }
+        Self { key, message: message.into() }
     }
 }
 
@@ -283,9 +254,7 @@ impl TryFrom<RawFrontMatter> for FrontMatter {
 }
 
 fn validate(raw: RawFrontMatter) -> Result<FrontMatter, Invalid> {
-    let title = raw
-        .title
-        .ok_or_else(|| Invalid::new("title", "`title` is required and must not be empty"))?;
+    let title = raw.title.ok_or_else(|| Invalid::new("title", "`title` is required and must not be empty"))?;
     let status = resolve_status(raw.status, raw.draft)?;
     if status.as_deref() == Some("scheduled") && raw.date.is_none() {
         return Err(Invalid::new("status", "`status: scheduled` needs a `date`"));
@@ -317,10 +286,7 @@ fn resolve_status(status: Option<String>, draft: Option<bool>) -> Result<Option<
     match (draft, is_draft) {
         (Some(flag), Some(stated)) if flag != stated => Err(Invalid::new(
             "draft",
-            format!(
-                "`draft: {flag}` contradicts `status: {}`",
-                status.as_deref().unwrap_or("")
-            ),
+            format!("`draft: {flag}` contradicts `status: {}`", status.as_deref().unwrap_or("")),
         )),
         (Some(true), None) => Ok(Some("draft".to_string())),
         _ => Ok(status),
@@ -328,11 +294,7 @@ fn resolve_status(status: Option<String>, draft: Option<bool>) -> Result<Option<
 }
 
 /// Lower-cases a value and checks it is one of `allowed`.
-fn one_of(
-    key: &'static str,
-    value: Option<String>,
-    allowed: &[&str],
-) -> Result<Option<String>, Invalid> {
+fn one_of(key: &'static str, value: Option<String>, allowed: &[&str]) -> Result<Option<String>, Invalid> {
     let Some(value) = value.map(|v| v.to_lowercase()) else {
         return Ok(None);
     };
@@ -340,48 +302,28 @@ fn one_of(
         Ok(Some(value))
     } else {
         let expected = allowed.join(", ");
-        Err(Invalid::new(
-            key,
-            format!("`{key}` must be one of {expected}, not `{value}`"),
-        ))
+        Err(Invalid::new(key, format!("`{key}` must be one of {expected}, not `{value}`")))
     }
 }
 
 /// Names the date formats in messages about dates.
-const DATE_FORMATS: &str =
-    "a date such as 2022-02-20T21:30:00-05:00, 2022-02-20 21:30 or 2022-02-20";
+const DATE_FORMATS: &str = "a date such as 2022-02-20T21:30:00-05:00, 2022-02-20 21:30 or 2022-02-20";
 
 /// Parses a front matter date in one of the documented formats.
 fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
-    const WITH_OFFSET: [&str; 4] = [
-        "%Y-%m-%d %H:%M:%S%.f %z",
-        "%Y-%m-%d %H:%M %z",
-        "%Y-%m-%dT%H:%M%z",
-        "%Y-%m-%d %H:%M%z",
-    ];
-    const WITHOUT_OFFSET: [&str; 4] = [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-    ];
+    const WITH_OFFSET: [&str; 4] =
+        ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M%z"];
+    const WITHOUT_OFFSET: [&str; 4] =
+        ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"];
     let text = text.trim();
     DateTime::parse_from_rfc3339(text)
         .ok()
-        .or_else(|| {
-            WITH_OFFSET
-                .iter()
-                .find_map(|f| DateTime::parse_from_str(text, f).ok())
-        })
+        .or_else(|| WITH_OFFSET.iter().find_map(|f| DateTime::parse_from_str(text, f).ok()))
         .or_else(|| {
             let naive = WITHOUT_OFFSET
                 .iter()
                 .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-                .or_else(|| {
-                    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                        .ok()?
-                        .and_hms_opt(0, 0, 0)
-                })?;
+                .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0))?;
             Some(naive.and_utc().fixed_offset())
         })
 }
@@ -399,9 +341,7 @@ fn de_tags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 }
 
 fn de_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    d.deserialize_any(ListVisitor {
-        split_commas: false,
-    })
+    d.deserialize_any(ListVisitor { split_commas: false })
 }
 
 fn de_comments<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
@@ -460,12 +400,9 @@ impl Visitor<'_> for DateVisitor {
         if v.trim().is_empty() {
             return Ok(None);
         }
-        parse_date(v).map(Some).ok_or_else(|| {
-            E::custom(format_args!(
-                "`{}` is not a date; expected {DATE_FORMATS}",
-                v.trim()
-            ))
-        })
+        parse_date(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format_args!("`{}` is not a date; expected {DATE_FORMATS}", v.trim())))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
@@ -496,11 +433,7 @@ impl<'de> Visitor<'de> for ListVisitor {
         f.write_str("a list or a text")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        let parts: Vec<&str> = if self.split_commas {
-            v.split(',').collect()
-        } else {
-            vec![v]
-        };
+        let parts: Vec<&str> = if self.split_commas { v.split(',').collect() } else { vec![v] };
         Ok(dedup(parts.into_iter().filter_map(non_empty)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
@@ -583,11 +516,7 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/article.md");
         let doc = std::fs::read_to_string(path).expect("seed article is readable");
         let (front, body) = parse(&doc).expect("seed article parses");
-        assert!(
-            front.title.starts_with("Biden Tentatively"),
-            "{}",
-            front.title
-        );
+        assert!(front.title.starts_with("Biden Tentatively"), "{}", front.title);
         assert_eq!(front.date, Some(at("2022-02-20T21:30:00-05:00")));
         assert_eq!(front.dateline.as_deref(), Some("WASHINGTON"));
         assert_eq!(front.section.as_deref(), Some("World"));
@@ -611,8 +540,7 @@ mod tests {
     #[test]
     fn bom_and_crlf_are_accepted() {
         let (front, body) =
-            parse("\u{feff}---\r\ntitle: Hi\r\ntags: a, b\r\n---\r\nLine one\r\nLine two\r\n")
-                .expect("parses");
+            parse("\u{feff}---\r\ntitle: Hi\r\ntags: a, b\r\n---\r\nLine one\r\nLine two\r\n").expect("parses");
         assert_eq!(front.title, "Hi");
         assert_eq!(front.tags, ["a", "b"]);
         assert_eq!(body, "Line one\nLine two\n");
@@ -636,11 +564,7 @@ mod tests {
     #[test]
     fn an_empty_or_missing_title_is_refused() {
         let err = failure("---\nslug: x\ntitle: \"  \"\n---\n");
-        assert_eq!(
-            (err.line, err.message.contains("title")),
-            (3, true),
-            "{err}"
-        );
+        assert_eq!((err.line, err.message.contains("title")), (3, true), "{err}");
         let err = failure("---\nslug: x\n---\n");
         assert!(err.message.contains("title"), "{err}");
         assert_eq!(failure("---\n---\nBody").line, 2);
@@ -688,11 +612,7 @@ mod tests {
             ("2022-02-20", "2022-02-20T00:00:00Z"),
         ];
         for (written, expected) in cases {
-            assert_eq!(
-                front(&format!("title: T\ndate: {written}")).date,
-                Some(at(expected)),
-                "{written}"
-            );
+            assert_eq!(front(&format!("title: T\ndate: {written}")).date, Some(at(expected)), "{written}");
         }
     }
 
@@ -701,17 +621,12 @@ mod tests {
         let err = failure("---\ntitle: T\n\ndate: 20 Feb 2022\n---\n");
         assert_eq!(err.line, 4, "{err}");
         assert!(err.message.contains("20 Feb 2022"), "{err}");
-        assert!(failure("---\ntitle: T\ndate: 2022-02-30\n---\n")
-            .message
-            .contains("not a date"));
+        assert!(failure("---\ntitle: T\ndate: 2022-02-30\n---\n").message.contains("not a date"));
     }
 
     #[test]
     fn tags_accept_a_list_or_a_comma_separated_string() {
-        assert_eq!(
-            front("title: T\ntags: [a, b, 2022]").tags,
-            ["a", "b", "2022"]
-        );
+        assert_eq!(front("title: T\ntags: [a, b, 2022]").tags, ["a", "b", "2022"]);
         assert_eq!(front("title: T\ntags: ' a , b,,a '").tags, ["a", "b"]);
         assert_eq!(front("title: T\ntags:\n  - x\n  - y").tags, ["x", "y"]);
         assert!(front("title: T\ntags:").tags.is_empty());
@@ -720,31 +635,16 @@ mod tests {
     #[test]
     fn authors_accept_a_list_a_single_name_or_the_author_key() {
         assert_eq!(front("title: T\nauthors: [A, B]").authors, ["A", "B"]);
-        assert_eq!(
-            front("title: T\nauthors: Smith, Jr.").authors,
-            ["Smith, Jr."]
-        );
+        assert_eq!(front("title: T\nauthors: Smith, Jr.").authors, ["Smith, Jr."]);
         assert_eq!(front("title: T\nauthor: Jane Roe").authors, ["Jane Roe"]);
     }
 
     #[test]
     fn summary_photo_and_updated_accept_their_aliases() {
-        assert_eq!(
-            front("title: T\nstandfirst: S").summary.as_deref(),
-            Some("S")
-        );
-        assert_eq!(
-            front("title: T\ndescription: D").summary.as_deref(),
-            Some("D")
-        );
-        assert_eq!(
-            front("title: T\nimage: a.jpg").photo.as_deref(),
-            Some("a.jpg")
-        );
-        assert_eq!(
-            front("title: T\nlastmod: 2022-02-21").updated,
-            Some(at("2022-02-21T00:00:00Z"))
-        );
+        assert_eq!(front("title: T\nstandfirst: S").summary.as_deref(), Some("S"));
+        assert_eq!(front("title: T\ndescription: D").summary.as_deref(), Some("D"));
+        assert_eq!(front("title: T\nimage: a.jpg").photo.as_deref(), Some("a.jpg"));
+        assert_eq!(front("title: T\nlastmod: 2022-02-21").updated, Some(at("2022-02-21T00:00:00Z")));
     }
 
     #[test]
@@ -757,10 +657,7 @@ mod tests {
 
     #[test]
     fn status_and_kind_are_validated_and_lower_cased() {
-        assert_eq!(
-            front("title: T\nstatus: Published").status.as_deref(),
-            Some("published")
-        );
+        assert_eq!(front("title: T\nstatus: Published").status.as_deref(), Some("published"));
         assert_eq!(front("title: T\nkind: page").kind.as_deref(), Some("page"));
         let err = failure("---\ntitle: T\nstatus: live\n---\n");
         assert_eq!(err.line, 3, "{err}");
@@ -770,19 +667,14 @@ mod tests {
 
     #[test]
     fn scheduled_status_needs_a_date() {
-        assert!(failure("---\ntitle: T\nstatus: scheduled\n---\n")
-            .message
-            .contains("date"));
+        assert!(failure("---\ntitle: T\nstatus: scheduled\n---\n").message.contains("date"));
         let scheduled = front("title: T\nstatus: scheduled\ndate: 2030-01-01");
         assert_eq!(scheduled.status.as_deref(), Some("scheduled"));
     }
 
     #[test]
     fn draft_flag_maps_to_status_and_refuses_contradictions() {
-        assert_eq!(
-            front("title: T\ndraft: true").status.as_deref(),
-            Some("draft")
-        );
+        assert_eq!(front("title: T\ndraft: true").status.as_deref(), Some("draft"));
         assert_eq!(front("title: T\ndraft: false").status, None);
         let err = failure("---\ntitle: T\nstatus: published\ndraft: true\n---\n");
         assert_eq!(err.line, 4, "{err}");
@@ -790,8 +682,7 @@ mod tests {
 
     #[test]
     fn harmless_site_generator_keys_are_ignored() {
-        let parsed =
-            front("title: T\nlayout: post\npermalink: /x/\naliases: [/y/]\nweight: 3\ntoc: true");
+        let parsed = front("title: T\nlayout: post\npermalink: /x/\naliases: [/y/]\nweight: 3\ntoc: true");
         assert_eq!(parsed.title, "T");
     }
 
@@ -805,8 +696,7 @@ mod tests {
 
     #[test]
     fn front_matter_deserialises_directly_with_the_same_validation() {
-        let parsed: FrontMatter =
-            serde_yaml_ng::from_str("title: T\ncomments: closed").expect("deserialises");
+        let parsed: FrontMatter = serde_yaml_ng::from_str("title: T\ncomments: closed").expect("deserialises");
         assert_eq!(parsed.comments, Some(false));
         assert!(serde_yaml_ng::from_str::<FrontMatter>("title: ''").is_err());
     }

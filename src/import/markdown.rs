@@ -17,23 +17,13 @@ use crate::store::Store;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{file}: cannot read: {source}")]
-    Read {
-        file: PathBuf,
-        source: std::io::Error,
-    },
+    Read { file: PathBuf, source: std::io::Error },
     #[error("{file}:{line}: {message}")]
-    Syntax {
-        file: PathBuf,
-        line: usize,
-        message: String,
-    },
+    Syntax { file: PathBuf, line: usize, message: String },
     #[error("{file}: {message}")]
     Invalid { file: PathBuf, message: String },
     #[error("{file}: {source}")]
-    Store {
-        file: PathBuf,
-        source: anyhow::Error,
-    },
+    Store { file: PathBuf, source: anyhow::Error },
 }
 
 /// Where a photo named in front matter comes from.
@@ -62,23 +52,18 @@ pub fn prepare(
         line: e.line,
         message: e.message,
     })?;
-    let invalid = |message: String| ImportError::Invalid {
-        file: file.to_owned(),
-        message,
-    };
+    let invalid = |message: String| ImportError::Invalid { file: file.to_owned(), message };
     let photo = match &fm.photo {
         Some(p) => {
             let bytes = resolve_photo(p).map_err(|m| invalid(format!("photo {p:?}: {m}")))?;
-            let processed = media::process(&bytes, &Limits::default())
-                .map_err(|e| invalid(format!("photo {p:?}: {e}")))?;
+            let processed =
+                media::process(&bytes, &Limits::default()).map_err(|e| invalid(format!("photo {p:?}: {e}")))?;
             Some(processed)
         }
         None => None,
     };
     let input = to_input(&fm, body, now, photo.is_some());
-    let input = input
-        .normalize()
-        .map_err(|e| invalid(format!("front matter: {e}")))?;
+    let input = input.normalize().map_err(|e| invalid(format!("front matter: {e}")))?;
     Ok(Prepared { input, photo })
 }
 
@@ -125,21 +110,15 @@ pub async fn write(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Article> {
     if let (Some(processed), Some(photo)) = (&p.photo, p.input.photo.as_mut()) {
-        let m =
-            crate::web::media::save_processed(store.as_ref(), media_root, processed, None).await?;
+        let m = crate::web::media::save_processed(store.as_ref(), media_root, processed, None).await?;
         photo.media_id = m.id;
     }
     let slug = p.input.slug.clone().unwrap_or_default();
-    let existing = store
-        .get_article_by_slug(p.input.kind, &slug)
-        .await?
-        .map(|a| a.id);
-    service::save_article(store, tz, None, existing, p.input, now)
-        .await
-        .map_err(|e| match e {
-            SaveError::Store(s) => anyhow::Error::new(s),
-            other => anyhow::anyhow!("{other}"),
-        })
+    let existing = store.get_article_by_slug(p.input.kind, &slug).await?.map(|a| a.id);
+    service::save_article(store, tz, None, existing, p.input, now).await.map_err(|e| match e {
+        SaveError::Store(s) => anyhow::Error::new(s),
+        other => anyhow::anyhow!("{other}"),
+    })
 }
 
 /// Imports one file from disk (photo paths are relative to the file).
@@ -149,10 +128,7 @@ pub async fn import_file(
     tz: chrono_tz::Tz,
     file: &Path,
 ) -> Result<Article, ImportError> {
-    let text = std::fs::read_to_string(file).map_err(|source| ImportError::Read {
-        file: file.to_owned(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(file).map_err(|source| ImportError::Read { file: file.to_owned(), source })?;
     let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let now = Utc::now();
     let prepared = prepare(file, &text, now, |p| {
@@ -163,8 +139,5 @@ pub async fn import_file(
     })?;
     write(store, media_root, tz, prepared, now)
         .await
-        .map_err(|source| ImportError::Store {
-            file: file.to_owned(),
-            source,
-        })
+        .map_err(|source| ImportError::Store { file: file.to_owned(), source })
 }

@@ -45,10 +45,7 @@ impl Rng {
     }
 
     fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) as u32
     }
 
@@ -75,11 +72,7 @@ fn rgb(hex: u32) -> Color {
 
 fn mix(a: Color, b: Color, t: f32) -> Color {
     let t = t.clamp(0.0, 1.0);
-    [
-        a[0] + (b[0] - a[0]) * t,
-        a[1] + (b[1] - a[1]) * t,
-        a[2] + (b[2] - a[2]) * t,
-    ]
+    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
 }
 
 fn smoothstep(t: f32) -> f32 {
@@ -104,19 +97,11 @@ struct Paint {
 }
 
 fn solid(color: Color) -> Paint {
-    Paint {
-        color,
-        alpha: 1.0,
-        soft: 1.0,
-    }
+    Paint { color, alpha: 1.0, soft: 1.0 }
 }
 
 fn glass(color: Color, alpha: f32) -> Paint {
-    Paint {
-        color,
-        alpha,
-        soft: 1.0,
-    }
+    Paint { color, alpha, soft: 1.0 }
 }
 
 struct Canvas {
@@ -127,11 +112,7 @@ struct Canvas {
 
 impl Canvas {
     fn new(w: u32, h: u32) -> Self {
-        Canvas {
-            w,
-            h,
-            px: vec![[0.0; 3]; (w as usize) * (h as usize)],
-        }
+        Canvas { w, h, px: vec![[0.0; 3]; (w as usize) * (h as usize)] }
     }
 
     fn wf(&self) -> f32 {
@@ -179,12 +160,7 @@ impl Canvas {
     /// Pixel rows/columns covered by a box, grown by `pad` and clipped.
     fn span(&self, (x0, y0, x1, y1): (f32, f32, f32, f32), pad: f32) -> (u32, u32, u32, u32) {
         let clip = |v: f32, max: u32| v.clamp(0.0, max as f32) as u32;
-        (
-            clip(x0 - pad, self.w),
-            clip(y0 - pad, self.h),
-            clip(x1 + pad + 1.0, self.w),
-            clip(y1 + pad + 1.0, self.h),
-        )
+        (clip(x0 - pad, self.w), clip(y0 - pad, self.h), clip(x1 + pad + 1.0, self.w), clip(y1 + pad + 1.0, self.h))
     }
 
     /// Fills where the signed distance `sdf` (pixels, negative inside) is below zero, anti-aliased.
@@ -206,9 +182,7 @@ impl Canvas {
     }
 
     fn rect(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, paint: Paint) {
-        self.shape((x0, y0, x1, y1), paint, |x, y| {
-            (x0 - x).max(x - x1).max(y0 - y).max(y - y1)
-        });
+        self.shape((x0, y0, x1, y1), paint, |x, y| (x0 - x).max(x - x1).max(y0 - y).max(y - y1));
     }
 
     /// Fills a convex polygon given in either winding.
@@ -218,21 +192,14 @@ impl Canvas {
         let twice_area: f32 = (0..n).map(|i| cross(pts[i], pts[(i + 1) % n])).sum();
         let sign = if twice_area >= 0.0 { 1.0 } else { -1.0 };
         self.shape(bounds, paint, |x, y| {
-            (0..n).fold(f32::MIN, |d, i| {
-                d.max(sign * edge_distance(pts[i], pts[(i + 1) % n], (x, y)))
-            })
+            (0..n).fold(f32::MIN, |d, i| d.max(sign * edge_distance(pts[i], pts[(i + 1) % n], (x, y))))
         });
     }
 
     /// Draws a segment of width `thick` with round caps.
     fn line(&mut self, a: (f32, f32), b: (f32, f32), thick: f32, paint: Paint) {
         let r = thick / 2.0;
-        let bounds = (
-            a.0.min(b.0) - r,
-            a.1.min(b.1) - r,
-            a.0.max(b.0) + r,
-            a.1.max(b.1) + r,
-        );
+        let bounds = (a.0.min(b.0) - r, a.1.min(b.1) - r, a.0.max(b.0) + r, a.1.max(b.1) + r);
         self.shape(bounds, paint, |x, y| segment_distance(a, b, (x, y)) - r);
     }
 
@@ -250,10 +217,7 @@ impl Canvas {
 
     /// Lightens around a point like a lamp or the sun ("screen" blend).
     fn glow(&mut self, cx: f32, cy: f32, r: f32, color: Color, strength: f32) {
-        let (x0, y0, x1, y1) = self.span(
-            (cx - 3.0 * r, cy - 3.0 * r, cx + 3.0 * r, cy + 3.0 * r),
-            0.0,
-        );
+        let (x0, y0, x1, y1) = self.span((cx - 3.0 * r, cy - 3.0 * r, cx + 3.0 * r, cy + 3.0 * r), 0.0);
         for y in y0..y1 {
             for x in x0..x1 {
                 let d = (x as f32 + 0.5 - cx).hypot(y as f32 + 0.5 - cy) / r;
@@ -268,11 +232,7 @@ impl Canvas {
 
     /// Adds a vignette, a gentle tint and film grain, then encodes as JPEG.
     fn finish(self, rng: &mut Rng) -> Vec<u8> {
-        let tint = [
-            rng.range(0.97, 1.03),
-            rng.range(0.97, 1.03),
-            rng.range(0.97, 1.03),
-        ];
+        let tint = [rng.range(0.97, 1.03), rng.range(0.97, 1.03), rng.range(0.97, 1.03)];
         let seed = rng.next();
         let (wf, hf) = (self.wf(), self.hf());
         let img = RgbImage::from_fn(self.w, self.h, |x, y| {
@@ -286,9 +246,7 @@ impl Canvas {
         let mut out = Vec::new();
         // Encoding an in-range RGB8 buffer into memory cannot fail; should it
         // anyway, an empty result is the safest thing to hand back.
-        match DynamicImage::ImageRgb8(img)
-            .write_with_encoder(JpegEncoder::new_with_quality(&mut out, QUALITY))
-        {
+        match DynamicImage::ImageRgb8(img).write_with_encoder(JpegEncoder::new_with_quality(&mut out, QUALITY)) {
             Ok(()) => out,
             Err(_) => Vec::new(),
         }
@@ -314,10 +272,9 @@ fn cross(a: (f32, f32), b: (f32, f32)) -> f32 {
 fn bounds_of(pts: &[(f32, f32)]) -> Option<(f32, f32, f32, f32)> {
     let first = *pts.first()?;
     Some(
-        pts.iter()
-            .fold((first.0, first.1, first.0, first.1), |b, p| {
-                (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1))
-            }),
+        pts.iter().fold((first.0, first.1, first.0, first.1), |b, p| {
+            (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1))
+        }),
     )
 }
 
@@ -346,12 +303,7 @@ fn city(c: &mut Canvas, rng: &mut Rng) {
     c.fill(|_, y| gradient(&sky, y / 0.8));
     for _ in 0..(w * h / 4000.0) as u32 {
         let (x, y) = (rng.range(0.0, w), rng.range(0.0, h * 0.35));
-        c.disc(
-            x,
-            y,
-            rng.range(0.4, 0.9),
-            glass(rgb(0xFFF4E0), rng.range(0.2, 0.7)),
-        );
+        c.disc(x, y, rng.range(0.4, 0.9), glass(rgb(0xFFF4E0), rng.range(0.2, 0.7)));
     }
     let sun = (rng.range(0.25, 0.75) * w, h * 0.66);
     c.glow(sun.0, sun.1, u * 0.25, rgb(0xFFB070), 0.55);
@@ -370,12 +322,7 @@ fn skyline(c: &mut Canvas, rng: &mut Rng, tops: (f32, f32), color: Color, lit: f
         c.rect(x, top, x + width, h, solid(color));
         if rng.chance(0.3) {
             let mid = x + width * rng.range(0.3, 0.7);
-            c.line(
-                (mid, top),
-                (mid, top - h * rng.range(0.03, 0.08)),
-                (w * 0.002).max(1.0),
-                solid(color),
-            );
+            c.line((mid, top), (mid, top - h * rng.range(0.03, 0.08)), (w * 0.002).max(1.0), solid(color));
         }
         if lit > 0.0 {
             windows(c, rng, (x, top, x + width), lit);
@@ -415,11 +362,7 @@ fn hills(c: &mut Canvas, rng: &mut Rng) {
     let layers = [rgb(0x9FB5AE), rgb(0x7C9A7E), rgb(0x58805A), rgb(0x365E3A)];
     for (i, &color) in layers.iter().enumerate() {
         let base = h * (0.55 + 0.1 * i as f32);
-        let (amp, freq, phase) = (
-            h * rng.range(0.04, 0.08),
-            rng.range(2.0, 5.0) / w,
-            rng.range(0.0, 6.3),
-        );
+        let (amp, freq, phase) = (h * rng.range(0.04, 0.08), rng.range(2.0, 5.0) / w, rng.range(0.0, 6.3));
         c.ridge(solid(color), |x| base + amp * wave(x, freq, phase));
         if i == 2 {
             trees(c, rng, |x| base + amp * wave(x, freq, phase));
@@ -430,30 +373,14 @@ fn hills(c: &mut Canvas, rng: &mut Rng) {
 fn cloud(c: &mut Canvas, rng: &mut Rng, (cx, cy): (f32, f32)) {
     let u = c.unit();
     let puffs: Vec<(f32, f32, f32)> = (0..5)
-        .map(|i| {
-            (
-                cx + (i as f32 - 2.0) * u * 0.045,
-                cy - rng.range(0.0, 0.03) * u,
-                u * rng.range(0.03, 0.05),
-            )
-        })
+        .map(|i| (cx + (i as f32 - 2.0) * u * 0.045, cy - rng.range(0.0, 0.03) * u, u * rng.range(0.03, 0.05)))
         .collect();
     let bounds = (cx - u * 0.2, cy - u * 0.1, cx + u * 0.2, cy + u * 0.06);
     let sdf = |x: f32, y: f32| {
-        let round = puffs.iter().fold(f32::MAX, |d, &(px, py, r)| {
-            d.min((x - px).hypot(y - py) - r)
-        });
+        let round = puffs.iter().fold(f32::MAX, |d, &(px, py, r)| d.min((x - px).hypot(y - py) - r));
         round.max(y - cy - u * 0.02)
     };
-    c.shape(
-        bounds,
-        Paint {
-            color: rgb(0xFFFBF3),
-            alpha: 0.85,
-            soft: 2.0,
-        },
-        sdf,
-    );
+    c.shape(bounds, Paint { color: rgb(0xFFFBF3), alpha: 0.85, soft: 2.0 }, sdf);
 }
 
 fn trees(c: &mut Canvas, rng: &mut Rng, ground: impl Fn(f32) -> f32) {
@@ -478,19 +405,9 @@ fn harbour(c: &mut Canvas, rng: &mut Rng) {
     c.glow(sun, horizon - u * 0.12, u * 0.25, rgb(0xFFE2B0), 0.55);
     // Only the crests show, so the far coast comes and goes like headlands.
     let (freq, phase) = (rng.range(3.0, 6.0) / w, rng.range(0.0, 6.3));
-    c.ridge(solid(rgb(0x8B8FA8)), |x| {
-        horizon - h * 0.09 * (wave(x, freq, phase) + 0.4).max(0.0) + 0.5
-    });
-    c.fill_below(horizon, |_, y| {
-        gradient(&sea, (y - horizon) / (h - horizon))
-    });
-    c.glow(
-        sun,
-        horizon + (h - horizon) * 0.3,
-        u * 0.22,
-        rgb(0xF6D8A8),
-        0.25,
-    );
+    c.ridge(solid(rgb(0x8B8FA8)), |x| horizon - h * 0.09 * (wave(x, freq, phase) + 0.4).max(0.0) + 0.5);
+    c.fill_below(horizon, |_, y| gradient(&sea, (y - horizon) / (h - horizon)));
+    c.glow(sun, horizon + (h - horizon) * 0.3, u * 0.22, rgb(0xF6D8A8), 0.25);
     waves(c, rng, horizon);
     lighthouse(c, rng, horizon);
     // One boat per slot so they never pile up; far ones first so near ones overlap them.
@@ -525,90 +442,31 @@ fn lighthouse(c: &mut Canvas, rng: &mut Rng, horizon: f32) {
     let pier = solid(rgb(0x3B3A3F));
     c.rect(-1.0, base, x + u * 0.15, base + u * 0.04, pier);
     let (bw, tw) = (u * 0.05, u * 0.032);
-    c.poly(
-        &[(x - bw, base), (x + bw, base), (x + tw, top), (x - tw, top)],
-        solid(rgb(0xF4F0E8)),
-    );
+    c.poly(&[(x - bw, base), (x + bw, base), (x + tw, top), (x - tw, top)], solid(rgb(0xF4F0E8)));
     for k in [0.25_f32, 0.6] {
         let (y0, y1) = (base + (top - base) * k, base + (top - base) * (k + 0.15));
         let half = |y: f32| bw + (tw - bw) * (y - base) / (top - base);
-        c.poly(
-            &[
-                (x - half(y0), y0),
-                (x + half(y0), y0),
-                (x + half(y1), y1),
-                (x - half(y1), y1),
-            ],
-            solid(rgb(0xB8423A)),
-        );
+        c.poly(&[(x - half(y0), y0), (x + half(y0), y0), (x + half(y1), y1), (x - half(y1), y1)], solid(rgb(0xB8423A)));
     }
     let dark = solid(rgb(0x2E2E34));
-    c.rect(
-        x - tw * 1.3,
-        top - u * 0.004,
-        x + tw * 1.3,
-        top + u * 0.004,
-        dark,
-    );
-    c.rect(
-        x - tw * 0.8,
-        top - u * 0.05,
-        x + tw * 0.8,
-        top,
-        solid(rgb(0xF7D774)),
-    );
-    c.poly(
-        &[
-            (x - tw, top - u * 0.05),
-            (x + tw, top - u * 0.05),
-            (x, top - u * 0.085),
-        ],
-        dark,
-    );
+    c.rect(x - tw * 1.3, top - u * 0.004, x + tw * 1.3, top + u * 0.004, dark);
+    c.rect(x - tw * 0.8, top - u * 0.05, x + tw * 0.8, top, solid(rgb(0xF7D774)));
+    c.poly(&[(x - tw, top - u * 0.05), (x + tw, top - u * 0.05), (x, top - u * 0.085)], dark);
     c.glow(x, top - u * 0.025, u * 0.06, rgb(0xFFE9A8), 0.7);
 }
 
 fn boat(c: &mut Canvas, rng: &mut Rng, (x, y): (f32, f32), depth: f32) {
     let s = c.unit() * (0.04 + 0.12 * depth);
     let hull = rng.pick(&[rgb(0x8E2F2B), rgb(0x1F3550), rgb(0x9A6B3F), rgb(0x2E4B3C)]);
-    c.poly(
-        &[
-            (x - s, y - s * 0.25),
-            (x + s * 1.1, y - s * 0.25),
-            (x + s * 0.75, y),
-            (x - s * 0.8, y),
-        ],
-        solid(hull),
-    );
-    c.line(
-        (x, y - s * 0.25),
-        (x, y - s * 1.6),
-        (s * 0.04).max(1.0),
-        solid(rgb(0x3A3530)),
-    );
+    c.poly(&[(x - s, y - s * 0.25), (x + s * 1.1, y - s * 0.25), (x + s * 0.75, y), (x - s * 0.8, y)], solid(hull));
+    c.line((x, y - s * 0.25), (x, y - s * 1.6), (s * 0.04).max(1.0), solid(rgb(0x3A3530)));
     let sail = rng.pick(&[rgb(0xF7F1E3), rgb(0xF2D7B6), rgb(0xE9E3D6)]);
+    c.poly(&[(x + s * 0.05, y - s * 1.55), (x + s * 0.05, y - s * 0.35), (x + s * 0.85, y - s * 0.35)], solid(sail));
     c.poly(
-        &[
-            (x + s * 0.05, y - s * 1.55),
-            (x + s * 0.05, y - s * 0.35),
-            (x + s * 0.85, y - s * 0.35),
-        ],
-        solid(sail),
-    );
-    c.poly(
-        &[
-            (x - s * 0.05, y - s * 1.3),
-            (x - s * 0.05, y - s * 0.35),
-            (x - s * 0.6, y - s * 0.35),
-        ],
+        &[(x - s * 0.05, y - s * 1.3), (x - s * 0.05, y - s * 0.35), (x - s * 0.6, y - s * 0.35)],
         solid(mix(sail, hull, 0.15)),
     );
-    c.line(
-        (x - s * 0.8, y + s * 0.08),
-        (x + s * 0.8, y + s * 0.08),
-        s * 0.08,
-        glass(rgb(0x0F2738), 0.35),
-    );
+    c.line((x - s * 0.8, y + s * 0.08), (x + s * 0.8, y + s * 0.08), s * 0.08, glass(rgb(0x0F2738), 0.35));
 }
 
 fn tramline(c: &mut Canvas, rng: &mut Rng) {
@@ -625,14 +483,7 @@ fn tramline(c: &mut Canvas, rng: &mut Rng) {
         for gauge in [0.2_f32, 0.28] {
             let foot = (vp.0 + side * gauge * w, h);
             let thick = (u * 0.006).max(1.0);
-            c.poly(
-                &[
-                    (vp.0, vp.1),
-                    (foot.0 - thick, foot.1),
-                    (foot.0 + thick, foot.1),
-                ],
-                solid(rgb(0xC9CCD0)),
-            );
+            c.poly(&[(vp.0, vp.1), (foot.0 - thick, foot.1), (foot.0 + thick, foot.1)], solid(rgb(0xC9CCD0)));
         }
     }
     poles(c, vp);
@@ -642,13 +493,7 @@ fn tramline(c: &mut Canvas, rng: &mut Rng) {
 /// Draws perspective building fronts along one side, from `edge_x` towards the vanishing point.
 fn facades(c: &mut Canvas, rng: &mut Rng, vp: (f32, f32), edge_x: f32) {
     let h = c.hf();
-    let colours = [
-        rgb(0xC77D5A),
-        rgb(0xD9B27C),
-        rgb(0xE8DCC4),
-        rgb(0x9DAE94),
-        rgb(0xB56D6D),
-    ];
+    let colours = [rgb(0xC77D5A), rgb(0xD9B27C), rgb(0xE8DCC4), rgb(0x9DAE94), rgb(0xB56D6D)];
     let ground = h * 0.95;
     let mut s = 1.0_f32;
     while s > 0.04 {
@@ -666,27 +511,15 @@ fn facades(c: &mut Canvas, rng: &mut Rng, vp: (f32, f32), edge_x: f32) {
 fn facade_windows(c: &mut Canvas, q: &[(f32, f32); 4], color: Color) {
     // Bilinear position inside the facade quad: u along the street, v down.
     let at = |u: f32, v: f32| {
-        let top = (
-            q[0].0 + (q[1].0 - q[0].0) * u,
-            q[0].1 + (q[1].1 - q[0].1) * u,
-        );
-        let bottom = (
-            q[3].0 + (q[2].0 - q[3].0) * u,
-            q[3].1 + (q[2].1 - q[3].1) * u,
-        );
-        (
-            top.0 + (bottom.0 - top.0) * v,
-            top.1 + (bottom.1 - top.1) * v,
-        )
+        let top = (q[0].0 + (q[1].0 - q[0].0) * u, q[0].1 + (q[1].1 - q[0].1) * u);
+        let bottom = (q[3].0 + (q[2].0 - q[3].0) * u, q[3].1 + (q[2].1 - q[3].1) * u);
+        (top.0 + (bottom.0 - top.0) * v, top.1 + (bottom.1 - top.1) * v)
     };
     for col in 0..3 {
         for row in 0..6 {
             let (u0, v0) = (0.12 + col as f32 * 0.3, 0.1 + row as f32 * 0.13);
             let (u1, v1) = (u0 + 0.16, v0 + 0.07);
-            c.poly(
-                &[at(u0, v0), at(u1, v0), at(u1, v1), at(u0, v1)],
-                glass(color, 0.8),
-            );
+            c.poly(&[at(u0, v0), at(u1, v0), at(u1, v1), at(u0, v1)], glass(color, 0.8));
         }
     }
 }
@@ -701,27 +534,12 @@ fn poles(c: &mut Canvas, vp: (f32, f32)) {
     let at = |s: f32, x: f32, rise: f32| street_point(vp, h, s, x, rise);
     let wire = glass(rgb(0x33343A), 0.8);
     for x in [-0.24 * w, 0.24 * w] {
-        c.line(
-            at(1.6, x, 0.62 * h),
-            at(0.0, x, 0.0),
-            (u * 0.002).max(1.0),
-            wire,
-        );
+        c.line(at(1.6, x, 0.62 * h), at(0.0, x, 0.0), (u * 0.002).max(1.0), wire);
     }
     let mut s = 1.0_f32;
     while s > 0.05 {
-        c.line(
-            at(s, 0.42 * w, 0.0),
-            at(s, 0.42 * w, 0.75 * h),
-            (u * 0.012 * s).max(1.0),
-            solid(rgb(0x3C3D44)),
-        );
-        c.line(
-            at(s, 0.42 * w, 0.66 * h),
-            at(s, -0.3 * w, 0.66 * h),
-            (u * 0.003 * s).max(0.8),
-            wire,
-        );
+        c.line(at(s, 0.42 * w, 0.0), at(s, 0.42 * w, 0.75 * h), (u * 0.012 * s).max(1.0), solid(rgb(0x3C3D44)));
+        c.line(at(s, 0.42 * w, 0.66 * h), at(s, -0.3 * w, 0.66 * h), (u * 0.003 * s).max(0.8), wire);
         s *= 0.62;
     }
 }
@@ -733,38 +551,15 @@ fn tram(c: &mut Canvas, rng: &mut Rng, vp: (f32, f32)) {
     let (half, tall) = (w * 0.07 * s, h * 0.38 * s);
     let body = rng.pick(&[rgb(0xC8372D), rgb(0xE2B23A), rgb(0x2F6E8F)]);
     c.rect(cx - half, bottom - tall, cx + half, bottom, solid(body));
-    c.rect(
-        cx - half * 0.85,
-        bottom - tall * 0.88,
-        cx + half * 0.85,
-        bottom - tall * 0.45,
-        solid(rgb(0x26303A)),
-    );
-    c.rect(
-        cx - half,
-        bottom - tall * 0.3,
-        cx + half,
-        bottom - tall * 0.24,
-        solid(rgb(0xF1ECE2)),
-    );
+    c.rect(cx - half * 0.85, bottom - tall * 0.88, cx + half * 0.85, bottom - tall * 0.45, solid(rgb(0x26303A)));
+    c.rect(cx - half, bottom - tall * 0.3, cx + half, bottom - tall * 0.24, solid(rgb(0xF1ECE2)));
     for side in [-0.6_f32, 0.6] {
-        c.glow(
-            cx + half * side,
-            bottom - tall * 0.12,
-            half * 0.2,
-            rgb(0xFFF3D0),
-            0.9,
-        );
+        c.glow(cx + half * side, bottom - tall * 0.12, half * 0.2, rgb(0xFFF3D0), 0.9);
     }
     let wire = street_point(vp, h, s, -0.24 * w, 0.62 * h);
     let arm = (half * 0.04).max(1.0);
     for side in [-0.3_f32, 0.3] {
-        c.line(
-            (cx + half * side, bottom - tall),
-            wire,
-            arm,
-            solid(rgb(0x2C2C30)),
-        );
+        c.line((cx + half * side, bottom - tall), wire, arm, solid(rgb(0x2C2C30)));
     }
 }
 
@@ -773,46 +568,21 @@ fn stadium(c: &mut Canvas, rng: &mut Rng) {
     let (stand_top, pitch_top) = (h * 0.16, h * rng.range(0.48, 0.54));
     let sky = [rgb(0x0B1026), rgb(0x1C2747), rgb(0x2E3A5E)];
     c.fill(|_, y| gradient(&sky, y * h / pitch_top));
-    c.ridge(solid(rgb(0x23242E)), |x| {
-        stand_top + h * 0.03 * ((x / w - 0.5) * 2.0).powi(2)
-    });
+    c.ridge(solid(rgb(0x23242E)), |x| stand_top + h * 0.03 * ((x / w - 0.5) * 2.0).powi(2));
     crowd(c, rng, stand_top + h * 0.06, pitch_top - h * 0.04);
-    c.rect(
-        0.0,
-        pitch_top - h * 0.04,
-        w,
-        pitch_top,
-        solid(rgb(0x2A5C9A)),
-    );
+    c.rect(0.0, pitch_top - h * 0.04, w, pitch_top, solid(rgb(0x2A5C9A)));
     pitch(c, pitch_top);
     for x in [0.08_f32, 0.92] {
         let (lx, ly) = (x * w, h * 0.07);
-        c.line(
-            (lx, ly),
-            (lx, stand_top + h * 0.05),
-            (w * 0.004).max(1.0),
-            solid(rgb(0x3A3C48)),
-        );
-        c.rect(
-            lx - w * 0.03,
-            ly - h * 0.03,
-            lx + w * 0.03,
-            ly,
-            solid(rgb(0xF4F1E6)),
-        );
+        c.line((lx, ly), (lx, stand_top + h * 0.05), (w * 0.004).max(1.0), solid(rgb(0x3A3C48)));
+        c.rect(lx - w * 0.03, ly - h * 0.03, lx + w * 0.03, ly, solid(rgb(0xF4F1E6)));
         c.glow(lx, ly - h * 0.015, c.unit() * 0.2, rgb(0xE8EEFF), 0.7);
     }
 }
 
 fn crowd(c: &mut Canvas, rng: &mut Rng, top: f32, bottom: f32) {
     let w = c.wf();
-    let colours = [
-        rgb(0xD64545),
-        rgb(0xF2F0EA),
-        rgb(0x3D6FB6),
-        rgb(0xE0B341),
-        rgb(0x8E8A90),
-    ];
+    let colours = [rgb(0xD64545), rgb(0xF2F0EA), rgb(0x3D6FB6), rgb(0xE0B341), rgb(0x8E8A90)];
     let step = (c.unit() * 0.012).max(3.0);
     let mut y = top;
     while y < bottom {
@@ -834,20 +604,11 @@ fn pitch(c: &mut Canvas, top: f32) {
         let depth = (y - top) / (h - top) + 0.08;
         let stripe = ((1.0 / depth) * 2.2) as i32 % 2 == 0;
         let base = if stripe { light } else { dark };
-        mix(
-            base,
-            rgb(0x6FB35F),
-            0.25 * (1.0 - ((x / w - 0.5) * 2.0).abs()),
-        )
+        mix(base, rgb(0x6FB35F), 0.25 * (1.0 - ((x / w - 0.5) * 2.0).abs()))
     });
     let chalk = glass(rgb(0xF4F6EE), 0.85);
     let t = (w * 0.003).max(1.0);
-    c.line(
-        (w * 0.12, top + h * 0.03),
-        (w * 0.88, top + h * 0.03),
-        t,
-        chalk,
-    );
+    c.line((w * 0.12, top + h * 0.03), (w * 0.88, top + h * 0.03), t, chalk);
     c.line((w * 0.12, top + h * 0.03), (-w * 0.25, h), t * 1.5, chalk);
     c.line((w * 0.88, top + h * 0.03), (w * 1.25, h), t * 1.5, chalk);
     let (cy, rx, ry) = (top + (h - top) * 0.55, w * 0.16, (h - top) * 0.16);
@@ -862,61 +623,27 @@ fn pitch(c: &mut Canvas, top: f32) {
 fn geometry(c: &mut Canvas, rng: &mut Rng) {
     let (w, h, u) = (c.wf(), c.hf(), c.unit());
     let palettes = [
-        [
-            rgb(0xF3E9DC),
-            rgb(0xE3B7A0),
-            rgb(0xC96F53),
-            rgb(0x2F4858),
-            rgb(0xE0A841),
-            rgb(0x6F9A8D),
-        ],
-        [
-            rgb(0xEAF0EF),
-            rgb(0xB9D3D0),
-            rgb(0x3C6E71),
-            rgb(0x284B63),
-            rgb(0xD9A441),
-            rgb(0xD1495B),
-        ],
-        [
-            rgb(0xF6EFE6),
-            rgb(0xD7C4E2),
-            rgb(0x6C4F8C),
-            rgb(0x1F2A44),
-            rgb(0xF2A65A),
-            rgb(0x7DB9A4),
-        ],
+        [rgb(0xF3E9DC), rgb(0xE3B7A0), rgb(0xC96F53), rgb(0x2F4858), rgb(0xE0A841), rgb(0x6F9A8D)],
+        [rgb(0xEAF0EF), rgb(0xB9D3D0), rgb(0x3C6E71), rgb(0x284B63), rgb(0xD9A441), rgb(0xD1495B)],
+        [rgb(0xF6EFE6), rgb(0xD7C4E2), rgb(0x6C4F8C), rgb(0x1F2A44), rgb(0xF2A65A), rgb(0x7DB9A4)],
     ];
     let p = rng.pick(&palettes);
     let angle = rng.range(0.0, 1.0);
     c.fill(|x, y| gradient(&[p[0], p[1]], x * angle + y * (1.0 - angle)));
     for _ in 0..rng.range(6.0, 10.0) as u32 {
         let color = rng.pick(&p[2..]);
-        let (x, y, r) = (
-            rng.range(0.0, w),
-            rng.range(0.0, h),
-            u * rng.range(0.08, 0.28),
-        );
+        let (x, y, r) = (rng.range(0.0, w), rng.range(0.0, h), u * rng.range(0.08, 0.28));
         shadowed(c, rng.range(0.0, 1.0), color, (x, y, r));
     }
     dot_grid(c, rng, p[3]);
     let y = rng.range(0.2, 0.8) * h;
-    c.line(
-        (-1.0, y),
-        (w + 1.0, y - h * rng.range(-0.2, 0.2)),
-        (u * 0.006).max(1.0),
-        glass(p[3], 0.7),
-    );
+    c.line((-1.0, y), (w + 1.0, y - h * rng.range(-0.2, 0.2)), (u * 0.006).max(1.0), glass(p[3], 0.7));
 }
 
 /// Draws a circle, square, triangle or half-disc with a soft drop shadow.
 fn shadowed(c: &mut Canvas, kind: f32, color: Color, (x, y, r): (f32, f32, f32)) {
     let off = r * 0.12;
-    let shadow = Paint {
-        color: rgb(0x1A1A22),
-        alpha: 0.18,
-        soft: r * 0.35,
-    };
+    let shadow = Paint { color: rgb(0x1A1A22), alpha: 0.18, soft: r * 0.35 };
     let paint = glass(color, 0.88);
     if kind < 0.3 {
         c.disc(x + off, y + off, r, shadow);
@@ -925,18 +652,11 @@ fn shadowed(c: &mut Canvas, kind: f32, color: Color, (x, y, r): (f32, f32, f32))
         c.rect(x - r + off, y - r + off, x + r + off, y + r + off, shadow);
         c.rect(x - r, y - r, x + r, y + r, paint);
     } else if kind < 0.8 {
-        let tri = |d: f32| {
-            [
-                (x + d, y - r + d),
-                (x + r + d, y + r * 0.8 + d),
-                (x - r + d, y + r * 0.8 + d),
-            ]
-        };
+        let tri = |d: f32| [(x + d, y - r + d), (x + r + d, y + r * 0.8 + d), (x - r + d, y + r * 0.8 + d)];
         c.poly(&tri(off), shadow);
         c.poly(&tri(0.0), paint);
     } else {
-        let half =
-            |d: f32| move |px: f32, py: f32| ((px - x - d).hypot(py - y - d) - r).max(py - y - d);
+        let half = |d: f32| move |px: f32, py: f32| ((px - x - d).hypot(py - y - d) - r).max(py - y - d);
         let bounds = (x - r, y - r, x + r + off, y + off);
         c.shape(bounds, shadow, half(off));
         c.shape(bounds, paint, half(0.0));
@@ -949,12 +669,7 @@ fn dot_grid(c: &mut Canvas, rng: &mut Rng, color: Color) {
     let step = u * 0.035;
     for i in 0..8 {
         for j in 0..6 {
-            c.disc(
-                x0 + i as f32 * step,
-                y0 + j as f32 * step,
-                step * 0.14,
-                glass(color, 0.75),
-            );
+            c.disc(x0 + i as f32 * step, y0 + j as f32 * step, step * 0.14, glass(color, 0.75));
         }
     }
 }
@@ -967,8 +682,7 @@ mod tests {
     fn draws_a_jpeg_of_the_asked_size() {
         for n in 0..7 {
             let bytes = draw(n, 320, 180);
-            let img = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg)
-                .expect("decodes");
+            let img = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).expect("decodes");
             assert_eq!((img.width(), img.height()), (320, 180), "theme {n}");
         }
     }

@@ -15,9 +15,7 @@ use image::codecs::png::PngEncoder;
 use image::codecs::webp::WebPEncoder;
 use image::imageops::FilterType;
 use image::metadata::Orientation;
-use image::{
-    DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Rgb, RgbImage, Rgba,
-};
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Rgb, RgbImage, Rgba};
 
 /// Lists the widths (px) of the responsive variants made for every photo.
 pub const WIDTHS: [u32; 3] = [480, 960, 1600];
@@ -45,12 +43,7 @@ pub struct Limits {
 impl Default for Limits {
     /// Returns 20 MiB, 12000 × 12000 pixels and 512 MiB of decoder memory.
     fn default() -> Self {
-        Self {
-            max_bytes: 20 * MIB,
-            max_width: 12_000,
-            max_height: 12_000,
-            max_alloc: 512 * MIB as u64,
-        }
+        Self { max_bytes: 20 * MIB, max_width: 12_000, max_height: 12_000, max_alloc: 512 * MIB as u64 }
     }
 }
 
@@ -199,13 +192,7 @@ pub struct Processed {
 // Hand-written so logs and test failures show sizes, not megabytes of bytes.
 impl fmt::Debug for Variant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Variant({}x{}, {} bytes)",
-            self.width,
-            self.height,
-            self.jpeg.len()
-        )
+        write!(f, "Variant({}x{}, {} bytes)", self.width, self.height, self.jpeg.len())
     }
 }
 
@@ -233,10 +220,7 @@ impl fmt::Debug for Processed {
 /// over the pixel or memory limits, undecodable, or (rarely) not re-encodable.
 pub fn process(bytes: &[u8], limits: &Limits) -> Result<Processed, MediaError> {
     if bytes.len() > limits.max_bytes {
-        return Err(MediaError::TooLarge {
-            size: bytes.len(),
-            max: limits.max_bytes,
-        });
+        return Err(MediaError::TooLarge { size: bytes.len(), max: limits.max_bytes });
     }
     let format = Format::sniff(bytes).ok_or(MediaError::Unsupported)?;
     let img = decode(bytes, format, limits)?;
@@ -249,14 +233,7 @@ pub fn process(bytes: &[u8], limits: &Limits) -> Result<Processed, MediaError> {
     };
     let variants = make_variants(&rgb)?;
     let card = encode_jpeg(&make_card(&rgb), VARIANT_QUALITY)?;
-    Ok(Processed {
-        width,
-        height,
-        format,
-        original,
-        variants,
-        card,
-    })
+    Ok(Processed { width, height, format, original, variants, card })
 }
 
 fn decode(bytes: &[u8], format: Format, limits: &Limits) -> Result<DynamicImage, MediaError> {
@@ -264,12 +241,8 @@ fn decode(bytes: &[u8], format: Format, limits: &Limits) -> Result<DynamicImage,
     reader.limits(limits.header_limits());
     let mut decoder = reader.into_decoder().map_err(decode_error)?;
     let (width, height) = decoder.dimensions();
-    let too_many = || MediaError::TooManyPixels {
-        width,
-        height,
-        max_width: limits.max_width,
-        max_height: limits.max_height,
-    };
+    let too_many =
+        || MediaError::TooManyPixels { width, height, max_width: limits.max_width, max_height: limits.max_height };
     if width > limits.max_width || height > limits.max_height {
         return Err(too_many());
     }
@@ -279,9 +252,7 @@ fn decode(bytes: &[u8], format: Format, limits: &Limits) -> Result<DynamicImage,
     // Reserving the output buffer up front is what makes max_alloc bite
     // before the pixels are allocated (ImageReader::decode does the same).
     let mut decode_limits = limits.decode_limits();
-    decode_limits
-        .reserve(decoder.total_bytes())
-        .map_err(|_| too_many())?;
+    decode_limits.reserve(decoder.total_bytes()).map_err(|_| too_many())?;
     decoder.set_limits(decode_limits).map_err(|_| too_many())?;
     // A broken Exif block should not cost the editor the upload.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
@@ -317,8 +288,7 @@ fn encode_lossless(img: &DynamicImage, format: Format) -> Result<Option<Vec<u8>>
 
 fn encode_jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, MediaError> {
     let mut buf = Vec::new();
-    img.write_with_encoder(JpegEncoder::new_with_quality(&mut buf, quality))
-        .map_err(encode_error)?;
+    img.write_with_encoder(JpegEncoder::new_with_quality(&mut buf, quality)).map_err(encode_error)?;
     Ok(buf)
 }
 
@@ -357,8 +327,7 @@ fn resize(src: &DynamicImage, width: u32, height: u32) -> DynamicImage {
     // imageops ones) also run at the dependency's opt-level in dev builds.
     let (w2, h2) = (width.saturating_mul(2), height.saturating_mul(2));
     if src.width() > w2 && src.height() > h2 {
-        src.thumbnail_exact(w2, h2)
-            .resize_exact(width, height, FILTER)
+        src.thumbnail_exact(w2, h2).resize_exact(width, height, FILTER)
     } else {
         src.resize_exact(width, height, FILTER)
     }
@@ -378,19 +347,11 @@ fn make_variants(rgb: &DynamicImage) -> Result<Vec<Variant>, MediaError> {
         let height = scaled(h, w, width);
         let source = previous.as_ref().unwrap_or(rgb);
         if source.width() == width {
-            out.push(Variant {
-                width,
-                height,
-                jpeg: encode_jpeg(source, VARIANT_QUALITY)?,
-            });
+            out.push(Variant { width, height, jpeg: encode_jpeg(source, VARIANT_QUALITY)? });
             continue;
         }
         let resized = resize(source, width, height);
-        out.push(Variant {
-            width,
-            height,
-            jpeg: encode_jpeg(&resized, VARIANT_QUALITY)?,
-        });
+        out.push(Variant { width, height, jpeg: encode_jpeg(&resized, VARIANT_QUALITY)? });
         previous = Some(resized);
     }
     out.reverse();
@@ -403,11 +364,8 @@ fn make_card(rgb: &DynamicImage) -> DynamicImage {
     let (card_w, card_h) = CARD;
     // Integer cross-multiplication: no float rounding at the boundary.
     let wider = u64::from(w) * u64::from(card_h) > u64::from(h) * u64::from(card_w);
-    let (crop_w, crop_h) = if wider {
-        (scaled(h, card_h, card_w).min(w), h)
-    } else {
-        (w, scaled(w, card_w, card_h).min(h))
-    };
+    let (crop_w, crop_h) =
+        if wider { (scaled(h, card_h, card_w).min(w), h) } else { (w, scaled(w, card_w, card_h).min(h)) };
     let cropped = rgb.crop_imm((w - crop_w) / 2, (h - crop_h) / 2, crop_w, crop_h);
     resize(&cropped, card_w, card_h)
 }
@@ -418,9 +376,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     fn gradient(w: u32, h: u32) -> RgbImage {
-        RgbImage::from_fn(w, h, |x, y| {
-            Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
-        })
+        RgbImage::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8]))
     }
 
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
@@ -467,21 +423,14 @@ mod tests {
         for &byte in data {
             crc ^= u32::from(byte);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
             }
         }
         !crc
     }
 
     fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-        let mut out = u32::try_from(data.len())
-            .expect("chunk fits")
-            .to_be_bytes()
-            .to_vec();
+        let mut out = u32::try_from(data.len()).expect("chunk fits").to_be_bytes().to_vec();
         let mut body = kind.to_vec();
         body.extend_from_slice(data);
         out.extend_from_slice(&body);
@@ -496,10 +445,7 @@ mod tests {
         ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
         let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
         out.extend(png_chunk(b"IHDR", &ihdr));
-        out.extend(png_chunk(
-            b"IDAT",
-            &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
-        ));
+        out.extend(png_chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
         out.extend(png_chunk(b"IEND", &[]));
         out
     }
@@ -523,9 +469,8 @@ mod tests {
         let input = with_segments(&jpeg(1000, 700), &[exif_segment(1, marker), comment]);
         assert!(contains(&input, marker));
         let p = process(&input, &Limits::default()).expect("processes");
-        let outputs = std::iter::once(&p.original)
-            .chain(std::iter::once(&p.card))
-            .chain(p.variants.iter().map(|v| &v.jpeg));
+        let outputs =
+            std::iter::once(&p.original).chain(std::iter::once(&p.card)).chain(p.variants.iter().map(|v| &v.jpeg));
         for out in outputs {
             assert!(!contains(out, b"DATELINE-SECRET"));
             assert!(!contains(out, b"Exif"));
@@ -542,39 +487,26 @@ mod tests {
 
     #[test]
     fn png_with_alpha_keeps_alpha_in_original_and_is_white_in_jpegs() {
-        let img = image::RgbaImage::from_fn(600, 300, |x, _| {
-            Rgba([200, 30, 30, if x < 300 { 0 } else { 255 }])
-        });
+        let img = image::RgbaImage::from_fn(600, 300, |x, _| Rgba([200, 30, 30, if x < 300 { 0 } else { 255 }]));
         let mut png = Vec::new();
-        img.write_with_encoder(PngEncoder::new(&mut png))
-            .expect("test PNG encodes");
+        img.write_with_encoder(PngEncoder::new(&mut png)).expect("test PNG encodes");
         let p = process(&png, &Limits::default()).expect("processes");
         assert_eq!(p.format, Format::Png);
         assert_eq!(Format::sniff(&p.original), Some(Format::Png));
         let original = image::load_from_memory(&p.original).expect("decodes");
         assert!(original.color().has_alpha());
         assert_eq!(p.variants.len(), 1);
-        let v = image::load_from_memory(&p.variants[0].jpeg)
-            .expect("decodes")
-            .to_rgb8();
+        let v = image::load_from_memory(&p.variants[0].jpeg).expect("decodes").to_rgb8();
         let Rgb([r, g, b]) = *v.get_pixel(100, 150);
-        assert!(
-            r > 245 && g > 245 && b > 245,
-            "transparent area should be white"
-        );
+        assert!(r > 245 && g > 245 && b > 245, "transparent area should be white");
     }
 
     #[test]
     fn webp_is_accepted_and_kept_as_webp() {
         let mut webp = Vec::new();
-        gradient(500, 400)
-            .write_with_encoder(WebPEncoder::new_lossless(&mut webp))
-            .expect("test WebP encodes");
+        gradient(500, 400).write_with_encoder(WebPEncoder::new_lossless(&mut webp)).expect("test WebP encodes");
         let p = process(&webp, &Limits::default()).expect("processes");
-        assert_eq!(
-            (p.format, p.format.mime(), p.format.ext()),
-            (Format::Webp, "image/webp", "webp")
-        );
+        assert_eq!((p.format, p.format.mime(), p.format.ext()), (Format::Webp, "image/webp", "webp"));
         assert_eq!(dims(&p.original, ImageFormat::WebP), (500, 400));
         assert_eq!(p.variants.len(), 1);
     }
@@ -589,30 +521,16 @@ mod tests {
             let err = process(&bytes, &Limits::default()).expect_err("refused");
             assert!(matches!(err, MediaError::Unsupported), "{err:?}");
         }
-        assert_eq!(
-            MediaError::Unsupported.to_string(),
-            "Only JPEG, PNG and WebP images are accepted."
-        );
+        assert_eq!(MediaError::Unsupported.to_string(), "Only JPEG, PNG and WebP images are accepted.");
     }
 
     #[test]
     fn oversize_bytes_are_refused_before_decoding() {
-        let limits = Limits {
-            max_bytes: 1000,
-            ..Limits::default()
-        };
+        let limits = Limits { max_bytes: 1000, ..Limits::default() };
         let err = process(&jpeg(300, 300), &limits).expect_err("refused");
-        assert!(
-            matches!(err, MediaError::TooLarge { max: 1000, .. }),
-            "{err:?}"
-        );
-        let default = MediaError::TooLarge {
-            size: 30 * MIB,
-            max: Limits::default().max_bytes,
-        };
-        assert!(default
-            .to_string()
-            .starts_with("The image is larger than 20 MB."));
+        assert!(matches!(err, MediaError::TooLarge { max: 1000, .. }), "{err:?}");
+        let default = MediaError::TooLarge { size: 30 * MIB, max: Limits::default().max_bytes };
+        assert!(default.to_string().starts_with("The image is larger than 20 MB."));
     }
 
     #[test]
@@ -630,10 +548,7 @@ mod tests {
 
     #[test]
     fn memory_cap_is_enforced() {
-        let limits = Limits {
-            max_alloc: 10_000,
-            ..Limits::default()
-        };
+        let limits = Limits { max_alloc: 10_000, ..Limits::default() };
         let err = process(&jpeg(200, 200), &limits).expect_err("refused");
         assert!(matches!(err, MediaError::TooManyPixels { .. }), "{err:?}");
     }
@@ -659,9 +574,7 @@ mod tests {
     #[test]
     fn damaged_files_are_decode_errors() {
         let mut png = Vec::new();
-        gradient(400, 300)
-            .write_with_encoder(PngEncoder::new(&mut png))
-            .expect("test PNG encodes");
+        gradient(400, 300).write_with_encoder(PngEncoder::new(&mut png)).expect("test PNG encodes");
         let jpeg = jpeg(400, 300);
         // zune-jpeg pads a JPEG cut mid-scan, so cut this one inside its headers.
         for cut in [&png[..png.len() / 2], &jpeg[..40]] {
@@ -676,10 +589,6 @@ mod tests {
         let bytes = jpeg(6000, 4000);
         let started = Instant::now();
         let p = process(&bytes, &Limits::default()).expect("processes");
-        println!(
-            "6000x4000 JPEG ({} bytes) took {:?}: {p:?}",
-            bytes.len(),
-            started.elapsed()
-        );
+        println!("6000x4000 JPEG ({} bytes) took {:?}: {p:?}", bytes.len(), started.elapsed());
     }
 }

@@ -82,10 +82,7 @@ pub fn excerpt(md: &str, max_chars: usize) -> String {
 /// output are plain text, not HTML.
 #[must_use]
 pub fn smarten(text: &str) -> String {
-    let dashed = text
-        .replace("...", "…")
-        .replace("---", "—")
-        .replace(" -- ", " — ");
+    let dashed = text.replace("...", "…").replace("---", "—").replace(" -- ", " — ");
     let chars: Vec<char> = dashed.chars().collect();
     let mut out = String::with_capacity(dashed.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
@@ -129,10 +126,7 @@ pub fn insert_dateline(body_html: &str, place: &str) -> String {
     if place.is_empty() {
         return body_html.to_string();
     }
-    let span = format!(
-        "<span class=\"dateline\">{} —</span>",
-        escape_text(&place.to_uppercase())
-    );
+    let span = format!("<span class=\"dateline\">{} —</span>", escape_text(&place.to_uppercase()));
     match first_paragraph_content_start(body_html) {
         Some(at) => format!("{}{span} {}", &body_html[..at], &body_html[at..]),
         None => format!("<p>{span}</p>\n{body_html}"),
@@ -149,24 +143,12 @@ fn markdown_options() -> Options {
 /// Demotes `#` headings and namespaces footnote labels before HTML output.
 fn adjust_event(event: Event<'_>) -> Event<'_> {
     match event {
-        Event::Start(Tag::Heading {
-            level: HeadingLevel::H1,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: HeadingLevel::H2,
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
-            Event::End(TagEnd::Heading(HeadingLevel::H2))
+        Event::Start(Tag::Heading { level: HeadingLevel::H1, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, classes, attrs })
         }
+        Event::End(TagEnd::Heading(HeadingLevel::H1)) => Event::End(TagEnd::Heading(HeadingLevel::H2)),
         Event::FootnoteReference(name) => Event::FootnoteReference(footnote_id(&name)),
-        Event::Start(Tag::FootnoteDefinition(name)) => {
-            Event::Start(Tag::FootnoteDefinition(footnote_id(&name)))
-        }
+        Event::Start(Tag::FootnoteDefinition(name)) => Event::Start(Tag::FootnoteDefinition(footnote_id(&name))),
         other => other,
     }
 }
@@ -248,8 +230,8 @@ fn allowed_tags() -> HashSet<&'static str> {
 /// code, markup of another language, or controls, never article prose.
 fn content_dropping_tags() -> HashSet<&'static str> {
     HashSet::from([
-        "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "svg",
-        "math", "form", "input", "button", "select", "textarea", "template", "noscript",
+        "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math", "form", "input",
+        "button", "select", "textarea", "template", "noscript",
     ])
 }
 
@@ -257,10 +239,7 @@ fn allowed_attributes() -> HashMap<&'static str, HashSet<&'static str>> {
     HashMap::from([
         ("abbr", HashSet::from(["title"])),
         ("a", HashSet::from(["href", "title"])),
-        (
-            "img",
-            HashSet::from(["src", "alt", "title", "width", "height"]),
-        ),
+        ("img", HashSet::from(["src", "alt", "title", "width", "height"])),
         ("th", HashSet::from(["colspan", "rowspan", "scope"])),
         ("td", HashSet::from(["colspan", "rowspan"])),
         ("code", HashSet::from(["class"])),
@@ -270,11 +249,7 @@ fn allowed_attributes() -> HashMap<&'static str, HashSet<&'static str>> {
 
 /// Narrows attributes the allowlist admits by name: code classes must be
 /// `language-*` and ids must carry the footnote prefix.
-fn filter_attribute<'u>(
-    element: &str,
-    attribute: &str,
-    value: &'u str,
-) -> Option<std::borrow::Cow<'u, str>> {
+fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<std::borrow::Cow<'u, str>> {
     match (element, attribute) {
         ("code", "class") => language_classes(value).map(Into::into),
         (_, "id") if is_footnote_id(value) => Some(value.into()),
@@ -284,19 +259,13 @@ fn filter_attribute<'u>(
 }
 
 fn language_classes(value: &str) -> Option<String> {
-    let kept: Vec<&str> = value
-        .split_ascii_whitespace()
-        .filter(|class| is_language_class(class))
-        .collect();
+    let kept: Vec<&str> = value.split_ascii_whitespace().filter(|class| is_language_class(class)).collect();
     (!kept.is_empty()).then(|| kept.join(" "))
 }
 
 fn is_language_class(class: &str) -> bool {
     class.strip_prefix("language-").is_some_and(|lang| {
-        !lang.is_empty()
-            && lang
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'))
+        !lang.is_empty() && lang.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'))
     })
 }
 
@@ -314,11 +283,7 @@ fn demote_h1(html: &str) -> String {
     let mut i = 0;
     while let Some(offset) = html[i..].find('<') {
         let lt = i + offset;
-        let name_start = if bytes.get(lt + 1) == Some(&b'/') {
-            lt + 2
-        } else {
-            lt + 1
-        };
+        let name_start = if bytes.get(lt + 1) == Some(&b'/') { lt + 2 } else { lt + 1 };
         if is_h1_name(bytes, name_start) {
             out.push_str(&html[copied..=name_start]);
             out.push('2');
@@ -331,11 +296,8 @@ fn demote_h1(html: &str) -> String {
 }
 
 fn is_h1_name(bytes: &[u8], at: usize) -> bool {
-    let name_matches = bytes.get(at).is_some_and(|b| b.eq_ignore_ascii_case(&b'h'))
-        && bytes.get(at + 1) == Some(&b'1');
-    let ends_name = bytes
-        .get(at + 2)
-        .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'));
+    let name_matches = bytes.get(at).is_some_and(|b| b.eq_ignore_ascii_case(&b'h')) && bytes.get(at + 1) == Some(&b'1');
+    let ends_name = bytes.get(at + 2).is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'));
     name_matches && ends_name
 }
 
@@ -376,18 +338,10 @@ fn collapse_whitespace(text: &str) -> String {
 /// word boundary, trimmed of trailing spaces and clause punctuation; a
 /// single word longer than the budget is cut mid-word.
 fn cut_at_word(text: &str, budget: usize) -> String {
-    let hard_end = text
-        .char_indices()
-        .nth(budget)
-        .map_or(text.len(), |(at, _)| at);
+    let hard_end = text.char_indices().nth(budget).map_or(text.len(), |(at, _)| at);
     let next_is_space = text[hard_end..].starts_with(char::is_whitespace);
     let head = &text[..hard_end];
-    let at_word = if next_is_space {
-        head
-    } else {
-        head.rfind(char::is_whitespace)
-            .map_or(head, |at| &head[..at])
-    };
+    let at_word = if next_is_space { head } else { head.rfind(char::is_whitespace).map_or(head, |at| &head[..at]) };
     let trimmed = at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:—–-".contains(c));
     if trimmed.is_empty() {
         head.to_string()
@@ -453,12 +407,8 @@ fn first_paragraph_content_start(html: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(offset) = html[from..].find('<') {
         let lt = from + offset;
-        let is_p = bytes
-            .get(lt + 1)
-            .is_some_and(|b| b.eq_ignore_ascii_case(&b'p'))
-            && bytes
-                .get(lt + 2)
-                .is_some_and(|b| *b == b'>' || b.is_ascii_whitespace());
+        let is_p = bytes.get(lt + 1).is_some_and(|b| b.eq_ignore_ascii_case(&b'p'))
+            && bytes.get(lt + 2).is_some_and(|b| *b == b'>' || b.is_ascii_whitespace());
         if is_p {
             return html[lt..].find('>').map(|gt| lt + gt + 1);
         }
@@ -473,31 +423,16 @@ mod tests {
 
     fn assert_neutralised(html: &str) {
         let clean = sanitize_html(html).to_ascii_lowercase();
-        for bad in [
-            "<script",
-            "javascript:",
-            "vbscript:",
-            "data:",
-            "onerror",
-            "onload",
-            "style=",
-            "<iframe",
-            "<svg",
-            "alert(",
-        ] {
-            assert!(
-                !clean.contains(bad),
-                "{bad:?} survived in {clean:?} from {html:?}"
-            );
+        for bad in
+            ["<script", "javascript:", "vbscript:", "data:", "onerror", "onload", "style=", "<iframe", "<svg", "alert("]
+        {
+            assert!(!clean.contains(bad), "{bad:?} survived in {clean:?} from {html:?}");
         }
     }
 
     #[test]
     fn script_tags_are_removed_with_their_content() {
-        assert_eq!(
-            sanitize_html("<p>hi<script>alert(1)</script></p>"),
-            "<p>hi</p>"
-        );
+        assert_eq!(sanitize_html("<p>hi<script>alert(1)</script></p>"), "<p>hi</p>");
     }
 
     #[test]
@@ -540,10 +475,7 @@ mod tests {
     fn svg_and_iframe_are_dropped_entirely() {
         assert_neutralised(r#"<svg onload="alert(1)"><circle r="1"/></svg>"#);
         assert_neutralised(r#"<iframe src="https://evil.example/"></iframe>"#);
-        assert_eq!(
-            sanitize_html("<p>a<svg><text>b</text></svg></p>"),
-            "<p>a</p>"
-        );
+        assert_eq!(sanitize_html("<p>a<svg><text>b</text></svg></p>"), "<p>a</p>");
     }
 
     #[test]
@@ -557,10 +489,7 @@ mod tests {
     #[test]
     fn safe_links_keep_href_and_gain_rel() {
         let clean = sanitize_html(r#"<a href="https://example.com/a" title="t" class="x">a</a>"#);
-        assert_eq!(
-            clean,
-            r#"<a href="https://example.com/a" title="t" rel="noopener noreferrer">a</a>"#
-        );
+        assert_eq!(clean, r#"<a href="https://example.com/a" title="t" rel="noopener noreferrer">a</a>"#);
         assert!(sanitize_html(r#"<a href="/news/x">x</a>"#).contains(r#"href="/news/x""#));
         assert!(sanitize_html(r#"<a href="mailto:a@b.c">x</a>"#).contains("mailto:a@b.c"));
         assert!(sanitize_html(r#"<a href="tel:+15551234">x</a>"#).contains("tel:+15551234"));
@@ -577,14 +506,8 @@ mod tests {
     fn code_keeps_only_language_classes() {
         let clean = sanitize_html(r#"<pre><code class="language-rust evil">x</code></pre>"#);
         assert_eq!(clean, r#"<pre><code class="language-rust">x</code></pre>"#);
-        assert_eq!(
-            sanitize_html(r#"<code class="evil">x</code>"#),
-            "<code>x</code>"
-        );
-        assert_eq!(
-            sanitize_html(r#"<span class="dateline">x</span>"#),
-            "<span>x</span>"
-        );
+        assert_eq!(sanitize_html(r#"<code class="evil">x</code>"#), "<code>x</code>");
+        assert_eq!(sanitize_html(r#"<span class="dateline">x</span>"#), "<span>x</span>");
     }
 
     #[test]
@@ -604,10 +527,7 @@ mod tests {
     #[test]
     fn rendered_markdown_supports_tables_and_strikethrough() {
         let html = render_markdown("| a | b |\n|---|--:|\n| 1 | 2 |\n\n~~old~~");
-        assert!(
-            html.contains("<table>") && html.contains("<td>2</td>"),
-            "{html}"
-        );
+        assert!(html.contains("<table>") && html.contains("<td>2</td>"), "{html}");
         assert!(html.contains("<del>old</del>"), "{html}");
     }
 
@@ -654,10 +574,7 @@ mod tests {
 
     #[test]
     fn no_widow_joins_the_last_two_words() {
-        assert_eq!(
-            no_widow("Biden agrees to summit"),
-            "Biden agrees to\u{a0}summit"
-        );
+        assert_eq!(no_widow("Biden agrees to summit"), "Biden agrees to\u{a0}summit");
         assert_eq!(no_widow("Two words  "), "Two\u{a0}words  ");
     }
 
@@ -665,46 +582,31 @@ mod tests {
     fn no_widow_leaves_single_and_very_long_words() {
         assert_eq!(no_widow("Alone"), "Alone");
         assert_eq!(no_widow("  Alone"), "  Alone");
-        assert_eq!(
-            no_widow("The word incomprehensibilities"),
-            "The word incomprehensibilities"
-        );
+        assert_eq!(no_widow("The word incomprehensibilities"), "The word incomprehensibilities");
     }
 
     #[test]
     fn insert_dateline_starts_the_first_paragraph() {
         let html = insert_dateline("<h2>x</h2>\n<p>Biden said.</p>\n<p>More.</p>", "Washington");
-        assert_eq!(
-            html,
-            "<h2>x</h2>\n<p><span class=\"dateline\">WASHINGTON —</span> Biden said.</p>\n<p>More.</p>"
-        );
+        assert_eq!(html, "<h2>x</h2>\n<p><span class=\"dateline\">WASHINGTON —</span> Biden said.</p>\n<p>More.</p>");
     }
 
     #[test]
     fn insert_dateline_skips_pre_and_handles_paragraph_attributes() {
         let html = insert_dateline("<pre>x</pre><p class=\"a\">Text</p>", "Kyiv");
-        assert_eq!(
-            html,
-            "<pre>x</pre><p class=\"a\"><span class=\"dateline\">KYIV —</span> Text</p>"
-        );
+        assert_eq!(html, "<pre>x</pre><p class=\"a\"><span class=\"dateline\">KYIV —</span> Text</p>");
     }
 
     #[test]
     fn insert_dateline_prepends_a_paragraph_when_there_is_none() {
         let html = insert_dateline("<ul><li>a</li></ul>", " Port-au-Prince ");
-        assert_eq!(
-            html,
-            "<p><span class=\"dateline\">PORT-AU-PRINCE —</span></p>\n<ul><li>a</li></ul>"
-        );
+        assert_eq!(html, "<p><span class=\"dateline\">PORT-AU-PRINCE —</span></p>\n<ul><li>a</li></ul>");
     }
 
     #[test]
     fn insert_dateline_escapes_the_place() {
         let html = insert_dateline("<p>x</p>", "<b>&co");
-        assert_eq!(
-            html,
-            "<p><span class=\"dateline\">&lt;B&gt;&amp;CO —</span> x</p>"
-        );
+        assert_eq!(html, "<p><span class=\"dateline\">&lt;B&gt;&amp;CO —</span> x</p>");
     }
 
     #[test]

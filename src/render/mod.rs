@@ -5,12 +5,12 @@
 //! from a theme folder. Autoescaping follows the extension (`.html`, `.xml`),
 //! so text is escaped unless a view model marks it as already-safe HTML.
 
+pub mod feed;
 pub mod markdown;
+pub mod seo;
 pub mod view;
 
 use std::path::PathBuf;
-
-use std::fmt::Write;
 
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior};
@@ -43,11 +43,8 @@ impl Renderer {
                 let path = dir.join(name);
                 if path.is_file() {
                     return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                        minijinja::Error::new(
-                            minijinja::ErrorKind::InvalidOperation,
-                            "cannot read theme template",
-                        )
-                        .with_source(e)
+                        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "cannot read theme template")
+                            .with_source(e)
                     });
                 }
             }
@@ -73,16 +70,8 @@ impl Renderer {
 /// Escapes text for HTML like the default formatter, but leaves `/` alone:
 /// every attribute is quoted, so `&`, `<`, `>`, `"` and `'` are all that can
 /// break out, and URLs stay readable (and pages smaller).
-fn format_value(
-    out: &mut Output<'_>,
-    state: &State<'_, '_>,
-    value: &Value,
-) -> Result<(), minijinja::Error> {
-    if !matches!(state.auto_escape(), AutoEscape::Html)
-        || value.is_safe()
-        || value.is_none()
-        || value.is_undefined()
-    {
+fn format_value(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> Result<(), minijinja::Error> {
+    if !matches!(state.auto_escape(), AutoEscape::Html) || value.is_safe() || value.is_none() || value.is_undefined() {
         return minijinja::escape_formatter(out, state, value);
     }
     let owned;
@@ -93,9 +82,8 @@ fn format_value(
             &owned
         }
     };
-    let fail = |e: std::fmt::Error| {
-        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write").with_source(e)
-    };
+    let fail =
+        |e: std::fmt::Error| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write").with_source(e);
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
         let rep = match b {
@@ -121,8 +109,7 @@ mod tests {
     fn text_is_escaped_but_slashes_stay_readable() {
         let r = Renderer::new(None).unwrap();
         let mut env = r.env.clone();
-        env.add_template("t.html", "<a href=\"{{ u }}\">{{ t }}</a>{{ n }}")
-            .unwrap();
+        env.add_template("t.html", "<a href=\"{{ u }}\">{{ t }}</a>{{ n }}").unwrap();
         let html = env
             .get_template("t.html")
             .unwrap()

@@ -45,6 +45,31 @@ pub struct Layout {
     pub csrf: Option<String>,
     pub flash: Option<String>,
     pub year: i32,
+    /// Feed autodiscovery links (the site's three feeds, plus the page's own).
+    pub feeds: Vec<FeedLink>,
+    /// Open Graph and Twitter card tags of the page.
+    pub meta: Vec<MetaTag>,
+    /// JSON-LD, already escaped for a `<script>` element.
+    pub jsonld: Option<String>,
+    /// oEmbed discovery URL of an article.
+    pub oembed: Option<String>,
+}
+
+/// A `<link rel="alternate">` to a feed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub mime: &'static str,
+    pub title: String,
+    pub url: String,
+}
+
+/// A `<meta property|name=… content=…>` tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaTag {
+    /// `property` for Open Graph, `name` for Twitter.
+    pub attr: &'static str,
+    pub key: &'static str,
+    pub content: String,
 }
 
 /// A date shown to readers, with its machine-readable form.
@@ -96,12 +121,7 @@ impl ImageView {
             .max()
             .or_else(|| m.widths.iter().copied().min())
             .unwrap_or(m.width);
-        let srcset = m
-            .widths
-            .iter()
-            .map(|w| format!("{} {w}w", media_url(m, *w)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let srcset = m.widths.iter().map(|w| format!("{} {w}w", media_url(m, *w))).collect::<Vec<_>>().join(", ");
         ImageView {
             src: media_url(m, src_w),
             srcset,
@@ -122,12 +142,7 @@ pub struct TermView {
 }
 
 fn terms(list: &[Term], prefix: &str) -> Vec<TermView> {
-    list.iter()
-        .map(|t| TermView {
-            name: t.name.clone(),
-            url: format!("/{prefix}/{}/", t.slug),
-        })
-        .collect()
+    list.iter().map(|t| TermView { name: t.name.clone(), url: format!("/{prefix}/{}/", t.slug) }).collect()
 }
 
 /// A dated correction.
@@ -169,10 +184,7 @@ impl ArticleView {
             Some(place) => markdown::insert_dateline(&body, place),
             None => body,
         };
-        ArticleView {
-            body_html,
-            ..ArticleView::summary(a, tz)
-        }
+        ArticleView { body_html, ..ArticleView::summary(a, tz) }
     }
 
     /// Builds the view of an article in a list (no body).
@@ -190,10 +202,10 @@ impl ArticleView {
             standfirst: a.standfirst.as_deref().map(markdown::smarten),
             excerpt,
             body_html: String::new(),
-            section: a.section.as_ref().map(|s| TermView {
-                name: s.name.clone(),
-                url: format!("/section/{}/", s.slug),
-            }),
+            section: a
+                .section
+                .as_ref()
+                .map(|s| TermView { name: s.name.clone(), url: format!("/section/{}/", s.slug) }),
             tags: terms(&a.tags, "tag"),
             authors: terms(&a.authors, "author"),
             photo: a.photo.as_ref().map(|p| ImageView::new(p, 960)),
@@ -202,10 +214,7 @@ impl ArticleView {
             corrections: a
                 .corrections
                 .iter()
-                .map(|c| CorrectionView {
-                    when: When::new(c.created_at, tz),
-                    body: c.body.clone(),
-                })
+                .map(|c| CorrectionView { when: When::new(c.created_at, tz), body: c.body.clone() })
                 .collect(),
             comments_open: a.comments_open,
             status: a.status.as_str(),
@@ -233,12 +242,7 @@ impl Pager {
                 format!("{base}?page={p}")
             }
         };
-        Pager {
-            page,
-            pages,
-            prev: (page > 1).then(|| link(page - 1)),
-            next: (page < pages).then(|| link(page + 1)),
-        }
+        Pager { page, pages, prev: (page > 1).then(|| link(page - 1)), next: (page < pages).then(|| link(page + 1)) }
     }
 }
 

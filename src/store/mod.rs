@@ -9,9 +9,7 @@ pub mod sqlite;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::domain::{
-    Article, ArticleId, ArticleInput, Kind, Media, MediaId, Role, Status, Term, User, UserId,
-};
+use crate::domain::{Article, ArticleId, ArticleInput, Kind, Media, MediaId, Role, Status, Term, User, UserId};
 
 /// Errors every backend maps its own failures onto.
 #[derive(Debug, thiserror::Error)]
@@ -127,12 +125,7 @@ pub trait ArticleStore: Send + Sync {
     /// Publishes scheduled articles whose time has come; returns the ones changed.
     async fn publish_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<ArticleId>>;
     /// Adds a dated correction to an article.
-    async fn add_correction(
-        &self,
-        id: ArticleId,
-        body: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    async fn add_correction(&self, id: ArticleId, body: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Lists an article's revisions, newest first.
     async fn list_revisions(&self, id: ArticleId) -> StoreResult<Vec<Revision>>;
     /// Finds the article an old path now redirects to.
@@ -183,11 +176,7 @@ pub trait UserStore: Send + Sync {
         expires: DateTime<Utc>,
     ) -> StoreResult<()>;
     /// Fetches a live session by the hash of its cookie value.
-    async fn get_session(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<Session>>;
+    async fn get_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Session>>;
     /// Ends one session.
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Ends every session of a user (log out everywhere).
@@ -201,11 +190,7 @@ pub trait UserStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<TokenInfo>;
     /// Finds the user of a live (unrevoked) token and notes its use.
-    async fn get_token_user(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<(User, i64)>>;
+    async fn get_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, i64)>>;
     /// Lists tokens, of one user or of everyone.
     async fn list_tokens(&self, user: Option<UserId>) -> StoreResult<Vec<TokenInfo>>;
     /// Revokes a token; it stops working at once.
@@ -242,9 +227,7 @@ impl<T: ArticleStore + UserStore + SiteStore> Store for T {}
 /// Opens the store named by a database URL (`sqlite://path` or a file path) without migrating.
 pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(StoreError::Migrate(
-            "PostgreSQL support is not built yet; use SQLite (the default)".into(),
-        ));
+        return Err(StoreError::Migrate("PostgreSQL support is not built yet; use SQLite (the default)".into()));
     }
     Ok(std::sync::Arc::new(sqlite::SqliteStore::open(url).await?))
 }

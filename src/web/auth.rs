@@ -5,9 +5,7 @@
 //! values); the values themselves exist only in cookies and in the token the
 //! user was shown once.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -106,52 +104,30 @@ pub fn session_cookie(cfg: &Config, value: &str, max_age: i64) -> HeaderValue {
 }
 
 /// Starts a new session for `user` (a fresh id at every login) and returns its cookie.
-pub async fn start_session(
-    store: &Arc<dyn Store>,
-    cfg: &Config,
-    user: &User,
-) -> Result<HeaderValue, AppError> {
+pub async fn start_session(store: &Arc<dyn Store>, cfg: &Config, user: &User) -> Result<HeaderValue, AppError> {
     let token = random_token();
     let now = Utc::now();
     store
-        .create_session(
-            &hash_secret(&token),
-            user.id,
-            &random_token(),
-            now,
-            now + Duration::days(SESSION_DAYS),
-        )
+        .create_session(&hash_secret(&token), user.id, &random_token(), now, now + Duration::days(SESSION_DAYS))
         .await?;
     Ok(session_cookie(cfg, &token, SESSION_DAYS * 86_400))
 }
 
 /// Reads the session of the request, if its cookie names a live one.
-pub async fn session_of(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<Session>, AppError> {
+pub async fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, AppError> {
     let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     if token.len() > 100 {
         return Ok(None);
     }
-    Ok(state
-        .store
-        .get_session(&hash_secret(&token), Utc::now())
-        .await?)
+    Ok(state.store.get_session(&hash_secret(&token), Utc::now()).await?)
 }
 
 /// Refuses a state-changing request sent from another site (Origin or Referer not ours).
 pub fn check_origin(headers: &HeaderMap) -> Result<(), AppError> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let source = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
     match source {
         None => Ok(()),
         Some(s) => {
@@ -160,9 +136,7 @@ pub fn check_origin(headers: &HeaderMap) -> Result<(), AppError> {
             if !host.is_empty() && origin_host.eq_ignore_ascii_case(host) {
                 Ok(())
             } else {
-                Err(AppError::Forbidden(
-                    "This form was sent from another site and was refused.".into(),
-                ))
+                Err(AppError::Forbidden("This form was sent from another site and was refused.".into()))
             }
         }
     }
@@ -183,9 +157,7 @@ impl StaffSession {
         if ct_eq(submitted.as_bytes(), self.0.csrf.as_bytes()) {
             Ok(())
         } else {
-            Err(AppError::Forbidden(
-                "The form expired. Go back, reload the page and try again.".into(),
-            ))
+            Err(AppError::Forbidden("The form expired. Go back, reload the page and try again.".into()))
         }
     }
 }
@@ -213,18 +185,11 @@ pub fn viewer(u: &User) -> Viewer {
 impl FromRequestParts<AppState> for StaffSession {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match session_of(state, &parts.headers).await {
             Ok(Some(s)) => Ok(StaffSession(s)),
             Ok(None) => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/admin");
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/admin");
                 let to = format!("/admin/login?next={}", urlencode(next));
                 Err(Redirect::to(&to).into_response())
             }
@@ -239,26 +204,16 @@ pub struct ApiUser(pub User);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty() && t.len() <= 200)
             .ok_or(AppError::Unauthorized)?;
-        match state
-            .store
-            .get_token_user(&hash_secret(token), Utc::now())
-            .await?
-        {
+        match state.store.get_token_user(&hash_secret(token), Utc::now()).await? {
             Some((user, _)) => Ok(ApiUser(user)),
             None => Err(AppError::Unauthorized),
         }
@@ -270,9 +225,7 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -282,23 +235,13 @@ pub fn urlencode(s: &str) -> String {
 /// Keeps a `next` target on this site (a path, never another origin).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && n.len() < 2000 =>
-        {
-            n.to_owned()
-        }
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 2000 => n.to_owned(),
         _ => "/admin".to_owned(),
     }
 }
 
 /// Prints (and returns) a new one-time setup link when the site has no user yet.
-pub async fn announce_setup_link(
-    store: &Arc<dyn Store>,
-    cfg: &Config,
-) -> anyhow::Result<Option<String>> {
+pub async fn announce_setup_link(store: &Arc<dyn Store>, cfg: &Config) -> anyhow::Result<Option<String>> {
     if store.count_users().await? > 0 {
         return Ok(None);
     }
@@ -321,34 +264,19 @@ struct SetupCtx {
 
 async fn setup_valid(state: &AppState, token: &str) -> Result<bool, AppError> {
     let stored = state.store.get_setting(SETUP_KEY).await?;
-    Ok(
-        stored.is_some_and(|h| subtle_eq::ct_eq(h.as_bytes(), hash_secret(token).as_bytes()))
-            && state.store.count_users().await? == 0,
-    )
+    Ok(stored.is_some_and(|h| subtle_eq::ct_eq(h.as_bytes(), hash_secret(token).as_bytes()))
+        && state.store.count_users().await? == 0)
 }
 
 /// Shows the form that creates the first admin.
-pub async fn show_setup(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn show_setup(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
     if !setup_valid(&state, &token).await? {
         return Err(AppError::NotFound);
     }
     let mut layout = crate::web::public::layout(&state, "Set up your newsroom".into(), None).await;
     layout.noindex = true;
-    let ctx = SetupCtx {
-        layout,
-        token,
-        email: String::new(),
-        name: String::new(),
-        errors: FieldErrors::default(),
-    };
-    no_store(crate::web::public::render(
-        &state,
-        "admin/setup.html",
-        &ctx,
-    )?)
+    let ctx = SetupCtx { layout, token, email: String::new(), name: String::new(), errors: FieldErrors::default() };
+    no_store(crate::web::public::render(&state, "admin/setup.html", &ctx)?)
 }
 
 /// The setup form.
@@ -371,9 +299,7 @@ pub async fn create_first_admin(
         return Err(AppError::NotFound);
     }
     let mut errors = FieldErrors::default();
-    let email = parse_email(&f.email)
-        .map_err(|m| errors.add("email", m))
-        .ok();
+    let email = parse_email(&f.email).map_err(|m| errors.add("email", m)).ok();
     if f.name.trim().is_empty() || f.name.chars().count() > 100 {
         errors.add("name", "Enter your name (at most 100 characters).");
     }
@@ -381,25 +307,15 @@ pub async fn create_first_admin(
         errors.add("password", m);
     }
     let Some(email) = email.filter(|_| errors.is_empty()) else {
-        let mut layout =
-            crate::web::public::layout(&state, "Set up your newsroom".into(), None).await;
+        let mut layout = crate::web::public::layout(&state, "Set up your newsroom".into(), None).await;
         layout.noindex = true;
-        let ctx = SetupCtx {
-            layout,
-            token,
-            email: f.email,
-            name: f.name,
-            errors,
-        };
+        let ctx = SetupCtx { layout, token, email: f.email, name: f.name, errors };
         let mut res = crate::web::public::render(&state, "admin/setup.html", &ctx)?;
         *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         return no_store(res);
     };
     let hash = hash_password(&f.password).map_err(AppError::Internal)?;
-    let user = state
-        .store
-        .create_user(&email, &f.name, Role::Admin, Some(&hash), Utc::now())
-        .await?;
+    let user = state.store.create_user(&email, &f.name, Role::Admin, Some(&hash), Utc::now()).await?;
     state.store.delete_setting(SETUP_KEY).await?;
     let cookie = start_session(&state.store, &state.cfg, &user).await?;
     let mut res = Redirect::to("/admin").into_response();
@@ -409,10 +325,7 @@ pub async fn create_first_admin(
 
 /// Marks an answer as personal: never cached anywhere.
 pub fn no_store(mut res: Response) -> Result<Response, AppError> {
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     Ok(res)
 }
 
@@ -441,15 +354,9 @@ mod tests {
     fn cross_site_posts_are_refused() {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, HeaderValue::from_static("news.example:8080"));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://news.example:8080"),
-        );
+        h.insert(header::ORIGIN, HeaderValue::from_static("http://news.example:8080"));
         assert!(check_origin(&h).is_ok());
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://evil.example"),
-        );
+        h.insert(header::ORIGIN, HeaderValue::from_static("http://evil.example"));
         assert!(check_origin(&h).is_err());
     }
 
@@ -460,9 +367,6 @@ mod tests {
         let s = c.to_str().unwrap();
         assert!(s.contains("HttpOnly") && s.contains("SameSite=Lax") && !s.contains("Secure"));
         cfg.site.base_url = "https://news.example".into();
-        assert!(session_cookie(&cfg, "abc", 60)
-            .to_str()
-            .unwrap()
-            .contains("Secure"));
+        assert!(session_cookie(&cfg, "abc", 60).to_str().unwrap().contains("Secure"));
     }
 }

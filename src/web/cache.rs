@@ -3,7 +3,8 @@
 //!
 //! The key is the path plus the `page` query parameter and nothing else, so no
 //! header, cookie or other parameter can change what a cached page holds.
-//! Answers marked `Cache-Control: private` or `no-store` never enter it.
+//! Answers marked `Cache-Control: private` or `no-store` never enter it: every
+//! handler whose answer depends on anything outside the key must mark it so.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -62,25 +63,16 @@ impl PageCache {
 
     /// Returns (hits, misses) since start.
     pub fn stats(&self) -> (u64, u64) {
-        (
-            self.hits.load(Ordering::Relaxed),
-            self.misses.load(Ordering::Relaxed),
-        )
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 
     fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        let pages = self
-            .pages
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let pages = self.pages.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         pages.get(key).cloned()
     }
 
     fn insert(&self, key: String, page: Arc<CachedPage>, generation: u64) {
-        let mut pages = self
-            .pages
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut pages = self.pages.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         // A page rendered before a change must not outlive the change.
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
@@ -138,10 +130,7 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
 }
 
 fn cacheable(h: &HeaderMap) -> bool {
-    let cc = h
-        .get(header::CACHE_CONTROL)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let cc = h.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or("");
     !(cc.contains("private") || cc.contains("no-store") || h.contains_key(header::SET_COOKIE))
 }
 
@@ -150,16 +139,9 @@ fn compress(content_type: HeaderValue, body: Bytes) -> CachedPage {
     let digest = sha2::Sha256::digest(&body);
     let etag = format!("\"{}\"", hex::encode(&digest[..12]));
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let gzip = gz
-        .write_all(&body)
-        .and_then(|()| gz.finish())
-        .unwrap_or_default();
+    let gzip = gz.write_all(&body).and_then(|()| gz.finish()).unwrap_or_default();
     let mut br = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
     let brotli = match brotli::BrotliCompress(&mut body.as_ref(), &mut br, &params) {
         Ok(_) => br,
         Err(_) => Vec::new(),
@@ -167,10 +149,8 @@ fn compress(content_type: HeaderValue, body: Bytes) -> CachedPage {
     CachedPage {
         content_type,
         etag: HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"0\"")),
-        last_modified: HeaderValue::from_str(
-            &httpdate::fmt_http_date(std::time::SystemTime::now()),
-        )
-        .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
+        last_modified: HeaderValue::from_str(&httpdate::fmt_http_date(std::time::SystemTime::now()))
+            .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
         identity: body,
         gzip: gzip.into(),
         brotli: brotli.into(),
@@ -178,35 +158,24 @@ fn compress(content_type: HeaderValue, body: Bytes) -> CachedPage {
 }
 
 fn accepts(h: &HeaderMap, coding: &str) -> bool {
-    h.get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| {
-            v.split(',').any(|part| {
-                let mut it = part.trim().split(';');
-                let name = it.next().unwrap_or("").trim();
-                let q0 = it.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
-                name.eq_ignore_ascii_case(coding) && !q0
-            })
+    h.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').any(|part| {
+            let mut it = part.trim().split(';');
+            let name = it.next().unwrap_or("").trim();
+            let q0 = it.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            name.eq_ignore_ascii_case(coding) && !q0
         })
+    })
 }
 
 fn not_modified(page: &CachedPage, h: &HeaderMap) -> bool {
     if let Some(inm) = h.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
         let tag = page.etag.to_str().unwrap_or("");
-        return inm.split(',').any(|t| {
-            t.trim() == tag || t.trim() == "*" || t.trim().trim_start_matches("W/") == tag
-        });
+        return inm.split(',').any(|t| t.trim() == tag || t.trim() == "*" || t.trim().trim_start_matches("W/") == tag);
     }
-    let since = h
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|s| httpdate::parse_http_date(s).ok());
-    let modified = page
-        .last_modified
-        .to_str()
-        .ok()
-        .and_then(|s| httpdate::parse_http_date(s).ok());
+    let since =
+        h.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()).and_then(|s| httpdate::parse_http_date(s).ok());
+    let modified = page.last_modified.to_str().ok().and_then(|s| httpdate::parse_http_date(s).ok());
     matches!((since, modified), (Some(s), Some(m)) if m <= s)
 }
 
@@ -223,21 +192,16 @@ fn answer(page: &CachedPage, req: &HeaderMap, status: &'static str) -> Response 
         };
         let mut r = Response::new(Body::from(body));
         if let Some(c) = coding {
-            r.headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+            r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
         }
-        r.headers_mut()
-            .insert(header::CONTENT_TYPE, page.content_type.clone());
+        r.headers_mut().insert(header::CONTENT_TYPE, page.content_type.clone());
         r
     };
     let h = res.headers_mut();
     h.insert(header::ETAG, page.etag.clone());
     h.insert(header::LAST_MODIFIED, page.last_modified.clone());
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=0, must-revalidate"),
-    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=0, must-revalidate"));
     h.insert("x-cache", HeaderValue::from_static(status));
     res
 }
@@ -249,23 +213,16 @@ mod tests {
     #[test]
     fn accept_encoding_respects_q_zero() {
         let mut h = HeaderMap::new();
-        h.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_static("gzip, br;q=0"),
-        );
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, br;q=0"));
         assert!(accepts(&h, "gzip"));
         assert!(!accepts(&h, "br"));
     }
 
     #[test]
     fn compressed_bodies_decompress_to_the_page() {
-        let page = compress(
-            HeaderValue::from_static("text/html"),
-            Bytes::from("<p>hello hello hello</p>".repeat(50)),
-        );
+        let page = compress(HeaderValue::from_static("text/html"), Bytes::from("<p>hello hello hello</p>".repeat(50)));
         let mut out = String::new();
-        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&page.gzip[..]), &mut out)
-            .unwrap();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&page.gzip[..]), &mut out).unwrap();
         assert_eq!(out.as_bytes(), &page.identity[..]);
         let mut br = Vec::new();
         brotli::BrotliDecompress(&mut &page.brotli[..], &mut br).unwrap();
@@ -277,14 +234,7 @@ mod tests {
         let c = PageCache::new(true, 10);
         let g = c.generation.load(Ordering::SeqCst);
         c.clear();
-        c.insert(
-            "/".into(),
-            Arc::new(compress(
-                HeaderValue::from_static("text/html"),
-                Bytes::from("x"),
-            )),
-            g,
-        );
+        c.insert("/".into(), Arc::new(compress(HeaderValue::from_static("text/html"), Bytes::from("x"))), g);
         assert!(c.get("/").is_none());
     }
 }

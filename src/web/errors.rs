@@ -19,11 +19,7 @@ struct ErrorCtx {
 }
 
 /// Replaces JSON error bodies with the HTML error page for browsers.
-pub async fn render_error_pages(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn render_error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
     if is_api {
@@ -41,27 +37,16 @@ pub async fn render_error_pages(
         _ => "That did not work",
     };
     let layout = crate::web::public::layout(&state, heading.to_owned(), None).await;
-    let ctx = ErrorCtx {
-        layout,
-        status: page.status.as_u16(),
-        heading,
-        message: page.message,
-    };
+    let ctx = ErrorCtx { layout, status: page.status.as_u16(), heading, message: page.message };
     let html = match state.renderer.render("error.html", &ctx) {
         Ok(h) => h,
         Err(e) => {
             tracing::error!(error = %e, "cannot render the error page");
-            format!(
-                "<!doctype html><title>{}</title><p>{}",
-                page.status, heading
-            )
+            format!("<!doctype html><title>{}</title><p>{}", page.status, heading)
         }
     };
     let (mut parts, _) = res.into_parts();
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(html))
 }

@@ -21,24 +21,15 @@ impl FormData {
 }
 
 /// Reads a multipart body: text fields (at most `max_field` bytes each, 64 of them) and one file field named `file_field`.
-pub async fn read_multipart(
-    mut mp: Multipart,
-    file_field: &str,
-    max_field: usize,
-) -> Result<FormData, AppError> {
+pub async fn read_multipart(mut mp: Multipart, file_field: &str, max_field: usize) -> Result<FormData, AppError> {
     let mut out = FormData::default();
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?
+    while let Some(field) =
+        mp.next_field().await.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?
     {
         let name = field.name().unwrap_or("").to_owned();
         if name == file_field {
             let has_name = field.file_name().is_some_and(|n| !n.is_empty());
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::TooLarge("The upload is too large.".into()))?;
+            let bytes = field.bytes().await.map_err(|_| AppError::TooLarge("The upload is too large.".into()))?;
             if has_name && !bytes.is_empty() {
                 out.file = Some(bytes.to_vec());
             }
@@ -47,14 +38,9 @@ pub async fn read_multipart(
         if out.fields.len() >= 64 {
             return Err(AppError::BadRequest("The form has too many fields.".into()));
         }
-        let text = field
-            .text()
-            .await
-            .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+        let text = field.text().await.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
         if text.len() > max_field {
-            return Err(AppError::TooLarge(format!(
-                "The field “{name}” is longer than allowed."
-            )));
+            return Err(AppError::TooLarge(format!("The field “{name}” is longer than allowed.")));
         }
         out.fields.insert(name, text.replace("\r\n", "\n"));
     }

@@ -20,15 +20,8 @@ fn media_root(state: &AppState) -> PathBuf {
 }
 
 /// Processes and stores an uploaded image; bad images are a `BadRequest` with a message for the editor.
-pub async fn store_upload(
-    state: &AppState,
-    bytes: Vec<u8>,
-    by: Option<UserId>,
-) -> Result<Media, AppError> {
-    let limits = Limits {
-        max_bytes: state.cfg.server.max_upload_bytes,
-        ..Limits::default()
-    };
+pub async fn store_upload(state: &AppState, bytes: Vec<u8>, by: Option<UserId>) -> Result<Media, AppError> {
+    let limits = Limits { max_bytes: state.cfg.server.max_upload_bytes, ..Limits::default() };
     let processed = tokio::task::spawn_blocking(move || media::process(&bytes, &limits))
         .await
         .map_err(AppError::internal)?
@@ -37,9 +30,7 @@ pub async fn store_upload(
             MediaError::TooLarge { .. } => AppError::TooLarge(e.to_string()),
             other => AppError::BadRequest(other.to_string()),
         })?;
-    save_processed(state.store.as_ref(), &media_root(state), &processed, by)
-        .await
-        .map_err(AppError::internal)
+    save_processed(state.store.as_ref(), &media_root(state), &processed, by).await.map_err(AppError::internal)
 }
 
 /// Writes processed image files and records them; used by uploads, imports and the demo.
@@ -51,11 +42,7 @@ pub async fn save_processed(
 ) -> anyhow::Result<Media> {
     let tmp = root.join(format!("tmp-{}", crate::web::auth::random_token()));
     tokio::fs::create_dir_all(&tmp).await?;
-    tokio::fs::write(
-        tmp.join(format!("original.{}", p.format.ext())),
-        &p.original,
-    )
-    .await?;
+    tokio::fs::write(tmp.join(format!("original.{}", p.format.ext())), &p.original).await?;
     for v in &p.variants {
         tokio::fs::write(tmp.join(format!("{}.jpg", v.width)), &v.jpeg).await?;
     }
@@ -78,26 +65,14 @@ pub async fn show(
     State(state): State<AppState>,
     UrlPath((id, file)): UrlPath<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let m = state
-        .store
-        .get_media(MediaId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = state.store.get_media(MediaId(id)).await?.ok_or(AppError::NotFound)?;
     let (name, mime) = if file == "card.jpg" {
         ("card.jpg".to_owned(), "image/jpeg".to_owned())
     } else if file == "original" {
-        let ext = m
-            .mime
-            .rsplit('/')
-            .next()
-            .unwrap_or("jpg")
-            .replace("jpeg", "jpg");
+        let ext = m.mime.rsplit('/').next().unwrap_or("jpg").replace("jpeg", "jpg");
         (format!("original.{ext}"), m.mime.clone())
     } else {
-        let w: u32 = file
-            .strip_suffix(".jpg")
-            .and_then(|w| w.parse().ok())
-            .ok_or(AppError::NotFound)?;
+        let w: u32 = file.strip_suffix(".jpg").and_then(|w| w.parse().ok()).ok_or(AppError::NotFound)?;
         if !m.widths.contains(&w) {
             return Err(AppError::NotFound);
         }
@@ -110,14 +85,8 @@ pub async fn show(
     })?;
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("image/jpeg")),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("image/jpeg"))),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
         ],
         bytes,
     )

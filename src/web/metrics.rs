@@ -53,28 +53,10 @@ impl Metrics {
         let cache_hits = Counter::default();
         let cache_misses = Counter::default();
         registry.register("http_requests", "HTTP requests answered", requests.clone());
-        registry.register(
-            "http_request_duration_seconds",
-            "Time to answer a request",
-            latency.clone(),
-        );
-        registry.register(
-            "page_cache_hits",
-            "Pages answered from the page cache",
-            cache_hits.clone(),
-        );
-        registry.register(
-            "page_cache_misses",
-            "Pages rendered because the cache missed",
-            cache_misses.clone(),
-        );
-        Metrics {
-            registry: Mutex::new(registry),
-            requests,
-            latency,
-            cache_hits,
-            cache_misses,
-        }
+        registry.register("http_request_duration_seconds", "Time to answer a request", latency.clone());
+        registry.register("page_cache_hits", "Pages answered from the page cache", cache_hits.clone());
+        registry.register("page_cache_misses", "Pages rendered because the cache missed", cache_misses.clone());
+        Metrics { registry: Mutex::new(registry), requests, latency, cache_hits, cache_misses }
     }
 }
 
@@ -82,23 +64,12 @@ impl Metrics {
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().as_str().to_owned();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "other".to_owned());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "other".to_owned());
     let res = next.run(req).await;
     let m = &state.metrics;
-    m.requests
-        .get_or_create(&RequestLabels {
-            method,
-            route: route.clone(),
-            status: res.status().as_u16(),
-        })
-        .inc();
-    m.latency
-        .get_or_create(&RouteLabels { route })
-        .observe(start.elapsed().as_secs_f64());
+    m.requests.get_or_create(&RequestLabels { method, route: route.clone(), status: res.status().as_u16() }).inc();
+    m.latency.get_or_create(&RouteLabels { route }).observe(start.elapsed().as_secs_f64());
     match res.headers().get("x-cache").map(HeaderValue::as_bytes) {
         Some(b"hit") => {
             m.cache_hits.inc();
@@ -114,21 +85,9 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
 /// Writes the metrics in Prometheus text format.
 pub async fn show(State(state): State<AppState>) -> Response {
     let mut out = String::new();
-    let registry = state
-        .metrics
-        .registry
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let registry = state.metrics.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &registry) {
-        return crate::error::AppError::internal(anyhow::anyhow!("cannot encode metrics: {e}"))
-            .into_response();
+        return crate::error::AppError::internal(anyhow::anyhow!("cannot encode metrics: {e}")).into_response();
     }
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        out,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], out).into_response()
 }

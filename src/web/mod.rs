@@ -10,6 +10,8 @@ pub mod form;
 pub mod media;
 pub mod metrics;
 pub mod public;
+pub mod share;
+pub mod syndication;
 
 use std::time::Duration;
 
@@ -33,35 +35,23 @@ struct Static;
 /// Builds the whole router with its layers.
 pub fn router(state: AppState) -> Router {
     let cfg = state.cfg.clone();
-    let public = public::routes().layer(middleware::from_fn_with_state(
-        state.clone(),
-        cache::serve_cached,
-    ));
+    let public = public::routes()
+        .merge(syndication::routes())
+        .layer(middleware::from_fn_with_state(state.clone(), cache::serve_cached));
     Router::new()
         .merge(public)
         .nest("/admin", admin::routes(&cfg))
         .nest("/api/v1", api::routes(&cfg))
-        .route(
-            "/setup/{token}",
-            get(auth::show_setup).post(auth::create_first_admin),
-        )
+        .route("/setup/{token}", get(auth::show_setup).post(auth::create_first_admin))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::show))
         .route("/static/{*path}", get(static_file))
         .route("/media/{id}/{file}", get(media::show))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            errors::render_error_pages,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(middleware::from_fn(security_headers))
         .layer(DefaultBodyLimit::max(cfg.server.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(
-            cfg.server.max_upload_bytes + 1024 * 1024,
-        ))
+        .layer(RequestBodyLimitLayer::new(cfg.server.max_upload_bytes + 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(cfg.server.request_timeout_secs),
@@ -83,9 +73,7 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 }
 
 /// Serves the embedded stylesheet, scripts and icons, cacheable for a day.
-async fn static_file(
-    axum::extract::Path(path): axum::extract::Path<String>,
-) -> axum::response::Response {
+async fn static_file(axum::extract::Path(path): axum::extract::Path<String>) -> axum::response::Response {
     let Some(file) = Static::get(&path) else {
         return crate::error::AppError::NotFound.into_response();
     };
@@ -100,10 +88,7 @@ async fn static_file(
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400"),
-            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
         ],
         file.data.into_owned(),
     )
@@ -111,20 +96,11 @@ async fn static_file(
 }
 
 /// Adds the headers every answer carries.
-async fn security_headers(
-    req: axum::extract::Request,
-    next: middleware::Next,
-) -> axum::response::Response {
+async fn security_headers(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        "referrer-policy",
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(
         "content-security-policy",
         HeaderValue::from_static(

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::AppState;
 use crate::domain::{ArticleId, Kind};
 use crate::error::AppError;
-use crate::render::view::{ArticleView, Layout, Link, Pager};
+use crate::render::view::{ArticleView, FeedLink, Layout, Link, Pager};
 use crate::store::{ArticleQuery, TermKind};
 
 /// Routes of the public site (the fallback resolves dated paths and pages).
@@ -36,11 +36,7 @@ impl Paging {
     fn number(&self) -> Result<u32, AppError> {
         match self.page.as_deref() {
             None | Some("") => Ok(1),
-            Some(p) => p
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=100_000).contains(n))
-                .ok_or(AppError::NotFound),
+            Some(p) => p.parse::<u32>().ok().filter(|n| (1..=100_000).contains(n)).ok_or(AppError::NotFound),
         }
     }
 }
@@ -49,42 +45,24 @@ impl Paging {
 pub async fn layout(state: &AppState, title: String, description: Option<String>) -> Layout {
     let cfg = &state.cfg;
     let nav = match state.store.list_sections().await {
-        Ok(s) => s
-            .into_iter()
-            .map(|t| Link {
-                url: format!("/section/{}/", t.slug),
-                name: t.name,
-                current: false,
-            })
-            .collect(),
+        Ok(s) => {
+            s.into_iter().map(|t| Link { url: format!("/section/{}/", t.slug), name: t.name, current: false }).collect()
+        }
         Err(e) => {
             tracing::warn!(error = %e, "cannot list sections for the menu");
             Vec::new()
         }
     };
-    let q = ArticleQuery {
-        kind: Some(Kind::Page),
-        public_at: Some(Utc::now()),
-        limit: 20,
-        ..Default::default()
-    };
+    let q = ArticleQuery { kind: Some(Kind::Page), public_at: Some(Utc::now()), limit: 20, ..Default::default() };
     let pages = match state.store.list_articles(&q).await {
         Ok(p) => p
             .items
             .iter()
-            .map(|a| Link {
-                name: a.headline.clone(),
-                url: a.permalink(cfg.tz()),
-                current: false,
-            })
+            .map(|a| Link { name: a.headline.clone(), url: a.permalink(cfg.tz()), current: false })
             .collect(),
         Err(_) => Vec::new(),
     };
-    let full_title = if title == cfg.site.title {
-        title
-    } else {
-        format!("{title} – {}", cfg.site.title)
-    };
+    let full_title = if title == cfg.site.title { title } else { format!("{title} – {}", cfg.site.title) };
     Layout {
         site_title: cfg.site.title.clone(),
         tagline: cfg.site.tagline.clone(),
@@ -100,7 +78,24 @@ pub async fn layout(state: &AppState, title: String, description: Option<String>
         csrf: None,
         flash: None,
         year: Utc::now().with_timezone(&cfg.tz()).year(),
+        feeds: feed_links(cfg, "/", &cfg.site.title),
+        meta: Vec::new(),
+        jsonld: None,
+        oembed: None,
     }
+}
+
+/// Builds the autodiscovery links of the three feeds under `path`.
+pub fn feed_links(cfg: &crate::config::Config, path: &str, title: &str) -> Vec<FeedLink> {
+    let base = cfg.base_url();
+    [
+        ("application/rss+xml", "RSS", "feed.xml"),
+        ("application/atom+xml", "Atom", "atom.xml"),
+        ("application/feed+json", "JSON Feed", "feed.json"),
+    ]
+    .into_iter()
+    .map(|(mime, kind, file)| FeedLink { mime, title: format!("{title} ({kind})"), url: format!("{base}{path}{file}") })
+    .collect()
 }
 
 #[derive(Serialize)]
@@ -133,22 +128,20 @@ async fn list_page(
         return Err(AppError::NotFound);
     }
     let tz = state.cfg.tz();
-    let title = if front {
-        state.cfg.site.title.clone()
-    } else {
-        heading.clone()
-    };
+    let title = if front { state.cfg.site.title.clone() } else { heading.clone() };
     let mut layout = layout(state, title, Some(state.cfg.site.tagline.clone())).await;
     layout.canonical = Some(format!("{}{}", state.cfg.base_url(), uri_path));
+    if front {
+        layout.jsonld = Some(crate::render::seo::website_jsonld(&state.cfg));
+    } else if ["/section/", "/tag/", "/author/"].iter().any(|p| uri_path.starts_with(p)) {
+        let own = feed_links(&state.cfg, uri_path, &format!("{heading} – {}", state.cfg.site.title));
+        layout.feeds.extend(own);
+    }
     let ctx = ListCtx {
         layout,
         heading,
         kicker,
-        articles: found
-            .items
-            .iter()
-            .map(|a| ArticleView::summary(a, tz))
-            .collect(),
+        articles: found.items.iter().map(|a| ArticleView::summary(a, tz)).collect(),
         pager: Pager::new(uri_path, page, per, found.total),
         front,
     };
@@ -157,65 +150,22 @@ async fn list_page(
 
 /// Renders a template into an HTML answer.
 pub fn render(state: &AppState, name: &str, ctx: &impl Serialize) -> Result<Response, AppError> {
-    let html = state
-        .renderer
-        .render(name, ctx)
-        .map_err(AppError::internal)?;
+    let html = state.renderer.render(name, ctx).map_err(AppError::internal)?;
     Ok(Html(html).into_response())
 }
 
-async fn show_front(
-    State(state): State<AppState>,
-    Query(p): Query<Paging>,
-) -> Result<Response, AppError> {
-    list_page(
-        &state,
-        "/",
-        "Latest news".into(),
-        None,
-        ArticleQuery::default(),
-        &p,
-        true,
-    )
-    .await
+async fn show_front(State(state): State<AppState>, Query(p): Query<Paging>) -> Result<Response, AppError> {
+    list_page(&state, "/", "Latest news".into(), None, ArticleQuery::default(), &p, true).await
 }
 
-async fn show_term(
-    state: AppState,
-    kind: TermKind,
-    slug: String,
-    p: Paging,
-) -> Result<Response, AppError> {
-    let term = state
-        .store
-        .get_term(kind, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+async fn show_term(state: AppState, kind: TermKind, slug: String, p: Paging) -> Result<Response, AppError> {
+    let term = state.store.get_term(kind, &slug).await?.ok_or(AppError::NotFound)?;
     let (prefix, kicker, q) = match kind {
-        TermKind::Section => (
-            "section",
-            "Section",
-            ArticleQuery {
-                section: Some(slug.clone()),
-                ..Default::default()
-            },
-        ),
-        TermKind::Tag => (
-            "tag",
-            "Topic",
-            ArticleQuery {
-                tag: Some(slug.clone()),
-                ..Default::default()
-            },
-        ),
-        TermKind::Author => (
-            "author",
-            "Articles by",
-            ArticleQuery {
-                author: Some(slug.clone()),
-                ..Default::default()
-            },
-        ),
+        TermKind::Section => ("section", "Section", ArticleQuery { section: Some(slug.clone()), ..Default::default() }),
+        TermKind::Tag => ("tag", "Topic", ArticleQuery { tag: Some(slug.clone()), ..Default::default() }),
+        TermKind::Author => {
+            ("author", "Articles by", ArticleQuery { author: Some(slug.clone()), ..Default::default() })
+        }
     };
     let path = format!("/{prefix}/{slug}/");
     list_page(&state, &path, term.name, Some(kicker), q, &p, false).await
@@ -250,14 +200,12 @@ struct ArticleCtx {
     layout: Layout,
     article: ArticleView,
     is_page: bool,
+    url: String,
+    share: Vec<crate::web::share::ShareLink>,
 }
 
 /// Resolves every other path: `/YYYY/`, `/YYYY/MM/`, `/YYYY/MM/DD/`, `/YYYY/MM/DD/slug/`, `/slug/` and old URLs.
-async fn show_path(
-    State(state): State<AppState>,
-    uri: Uri,
-    Query(p): Query<Paging>,
-) -> Result<Response, AppError> {
+async fn show_path(State(state): State<AppState>, uri: Uri, Query(p): Query<Paging>) -> Result<Response, AppError> {
     let path = uri.path();
     if !path.ends_with('/') && !path.contains('.') && path.len() < 2048 {
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -265,11 +213,7 @@ async fn show_path(
             return Ok(moved(&format!("{path}/")));
         }
     }
-    let segs: Vec<&str> = path
-        .trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
+    let segs: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
     let nums: Vec<Option<u32>> = segs.iter().map(|s| s.parse::<u32>().ok()).collect();
     match (segs.len(), nums.as_slice()) {
         (1, [Some(y)]) => archive(&state, path, *y, None, None, &p).await,
@@ -282,8 +226,7 @@ async fn show_path(
 }
 
 fn looks_like_public(segs: &[&str]) -> bool {
-    segs.iter()
-        .all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    segs.iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 async fn archive(
@@ -295,12 +238,8 @@ async fn archive(
     p: &Paging,
 ) -> Result<Response, AppError> {
     let tz = state.cfg.tz();
-    let y = i32::try_from(y)
-        .ok()
-        .filter(|y| (1900..=9999).contains(y))
-        .ok_or(AppError::NotFound)?;
-    let start =
-        NaiveDate::from_ymd_opt(y, m.unwrap_or(1), d.unwrap_or(1)).ok_or(AppError::NotFound)?;
+    let y = i32::try_from(y).ok().filter(|y| (1900..=9999).contains(y)).ok_or(AppError::NotFound)?;
+    let start = NaiveDate::from_ymd_opt(y, m.unwrap_or(1), d.unwrap_or(1)).ok_or(AppError::NotFound)?;
     let end = match (m, d) {
         (_, Some(_)) => start.succ_opt(),
         (Some(m), None) => {
@@ -314,15 +253,9 @@ async fn archive(
     }
     .ok_or(AppError::NotFound)?;
     let at = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
+        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()).earliest().map(|t| t.with_timezone(&Utc))
     };
-    let q = ArticleQuery {
-        from: at(start),
-        to: at(end),
-        ..Default::default()
-    };
+    let q = ArticleQuery { from: at(start), to: at(end), ..Default::default() };
     let heading = match (m, d) {
         (_, Some(_)) => start.format("%B %-d, %Y").to_string(),
         (Some(_), None) => start.format("%B %Y").to_string(),
@@ -341,17 +274,18 @@ async fn article(state: &AppState, path: &str, slug: &str) -> Result<Response, A
                 return Ok(moved(&canonical));
             }
             let view = ArticleView::full(&a, tz);
+            let cfg = &state.cfg;
+            let url = format!("{}{}", cfg.base_url(), canonical);
             let mut layout = layout(state, view.headline.clone(), Some(view.excerpt.clone())).await;
-            layout.canonical = Some(format!("{}{}", state.cfg.base_url(), canonical));
-            render(
-                state,
-                "public/article.html",
-                &ArticleCtx {
-                    layout,
-                    article: view,
-                    is_page: false,
-                },
-            )
+            layout.canonical = Some(url.clone());
+            layout.meta = crate::render::seo::article_meta(cfg, &a, &view, &url);
+            layout.jsonld = Some(crate::render::seo::article_jsonld(cfg, &a, &view, &url));
+            layout.oembed =
+                Some(format!("{}/oembed?url={}&format=json", cfg.base_url(), crate::web::auth::urlencode(&url)));
+            let enabled = crate::web::share::enabled(state.store.as_ref()).await?;
+            let share = crate::web::share::links(&url, &view.headline, &enabled);
+            let ctx = ArticleCtx { layout, article: view, is_page: false, url, share };
+            render(state, "public/article.html", &ctx)
         }
         _ => redirect_or_404(state, path).await,
     }
@@ -362,17 +296,11 @@ async fn page(state: &AppState, path: &str, slug: &str) -> Result<Response, AppE
     match state.store.get_article_by_slug(Kind::Page, slug).await? {
         Some(a) if a.is_public(now) => {
             let view = ArticleView::full(&a, state.cfg.tz());
+            let url = format!("{}{}", state.cfg.base_url(), path);
             let mut layout = layout(state, view.headline.clone(), Some(view.excerpt.clone())).await;
-            layout.canonical = Some(format!("{}{}", state.cfg.base_url(), path));
-            render(
-                state,
-                "public/article.html",
-                &ArticleCtx {
-                    layout,
-                    article: view,
-                    is_page: true,
-                },
-            )
+            layout.canonical = Some(url.clone());
+            let ctx = ArticleCtx { layout, article: view, is_page: true, url, share: Vec::new() };
+            render(state, "public/article.html", &ctx)
         }
         _ => redirect_or_404(state, path).await,
     }

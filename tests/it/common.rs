@@ -26,10 +26,7 @@ pub fn seed_dir() -> PathBuf {
 
 /// Makes a configuration for a fresh site in `dir`.
 pub fn test_config(dir: &Path) -> Config {
-    let mut cfg = Config {
-        data_dir: dir.to_path_buf(),
-        ..Config::default()
-    };
+    let mut cfg = Config { data_dir: dir.to_path_buf(), ..Config::default() };
     cfg.server.listen = "127.0.0.1:0".parse().unwrap();
     cfg.site.timezone = "America/New_York".into();
     cfg
@@ -43,10 +40,7 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app, optionally with the demo, after letting the test adjust the configuration.
 pub async fn spawn_with(demo: bool, adjust: impl FnOnce(&mut Config)) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
-        tracing_subscriber::fmt()
-            .with_env_filter("info")
-            .try_init()
-            .ok();
+        tracing_subscriber::fmt().with_env_filter("info").try_init().ok();
     }
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = test_config(dir.path());
@@ -59,19 +53,9 @@ pub async fn spawn_with(demo: bool, adjust: impl FnOnce(&mut Config)) -> TestApp
     tokio::spawn(app.run(async move {
         let _ = rx.await;
     }));
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
-        base_url: format!("http://{addr}"),
-        http,
-        store,
-        cfg,
-        _dir: dir,
-        _shutdown: tx,
-    }
+    let http =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { base_url: format!("http://{addr}"), http, store, cfg, _dir: dir, _shutdown: tx }
 }
 
 impl TestApp {
@@ -89,23 +73,15 @@ impl TestApp {
 
     /// Imports a Markdown file as the import command does.
     pub async fn import(&self, file: &Path) -> dateline::domain::Article {
-        dateline::import::markdown::import_file(
-            &self.store,
-            &self.cfg.data_dir.join("media"),
-            self.cfg.tz(),
-            file,
-        )
-        .await
-        .expect("import")
+        dateline::import::markdown::import_file(&self.store, &self.cfg.data_dir.join("media"), self.cfg.tz(), file)
+            .await
+            .expect("import")
     }
 
     /// Creates a user with a password and returns its email.
     pub async fn add_user(&self, email: &str, role: dateline::domain::Role) -> String {
         let hash = dateline::web::auth::hash_password("a long enough password").unwrap();
-        self.store
-            .create_user(email, "Test User", role, Some(&hash), chrono::Utc::now())
-            .await
-            .unwrap();
+        self.store.create_user(email, "Test User", role, Some(&hash), chrono::Utc::now()).await.unwrap();
         email.to_owned()
     }
 
@@ -114,11 +90,7 @@ impl TestApp {
         let r = self
             .http
             .post(self.url("/admin/login"))
-            .form(&[
-                ("email", email),
-                ("password", "a long enough password"),
-                ("next", "/admin"),
-            ])
+            .form(&[("email", email), ("password", "a long enough password"), ("next", "/admin")])
             .send()
             .await
             .unwrap();
@@ -130,13 +102,7 @@ impl TestApp {
         let (_, body) = self.get("/admin/articles/new").await;
         let doc = scraper::Html::parse_document(&body);
         let sel = scraper::Selector::parse("input[name=csrf]").unwrap();
-        doc.select(&sel)
-            .next()
-            .expect("csrf field")
-            .value()
-            .attr("value")
-            .unwrap()
-            .to_owned()
+        doc.select(&sel).next().expect("csrf field").value().attr("value").unwrap().to_owned()
     }
 
     /// Creates an API token for a user.
@@ -144,12 +110,7 @@ impl TestApp {
         let u = self.store.get_user_by_email(email).await.unwrap().unwrap();
         let token = format!("dl_{}", dateline::web::auth::random_token());
         self.store
-            .create_token(
-                u.id,
-                "test",
-                &dateline::web::auth::hash_secret(&token),
-                chrono::Utc::now(),
-            )
+            .create_token(u.id, "test", &dateline::web::auth::hash_secret(&token), chrono::Utc::now())
             .await
             .unwrap();
         token
@@ -160,32 +121,27 @@ impl TestApp {
 pub fn texts(html: &str, css: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(css).unwrap();
-    doc.select(&sel)
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    doc.select(&sel).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
 }
 
 /// Returns an attribute of every element matching `css`.
 pub fn attrs(html: &str, css: &str, attr: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(css).unwrap();
-    doc.select(&sel)
-        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
-        .collect()
+    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
 }
 
 /// Encodes a small JPEG drawn in memory.
 pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-    });
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
     out.into_inner()
+}
+
+/// Returns the raw inner text of every element matching `css` (no whitespace folding).
+pub fn texts_raw(html: &str, css: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(css).unwrap();
+    doc.select(&sel).map(|e| e.text().collect::<String>()).collect()
 }

@@ -9,8 +9,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use super::site::widths_from_text;
 use super::{backend, parse_ts, parse_ts_opt, ts, SqliteStore};
 use crate::domain::{
-    Article, ArticleId, ArticleInput, BodyFormat, Correction, Kind, Media, MediaId, Photo, Status,
-    Term, UserId,
+    self, Article, ArticleId, ArticleInput, BodyFormat, Correction, Kind, Media, MediaId, Photo, Status, Term, UserId,
 };
 use crate::store::{ArticleQuery, ArticleStore, Page, Revision, StoreError, StoreResult, TermKind};
 
@@ -28,10 +27,7 @@ fn article_from_row(r: &SqliteRow) -> StoreResult<Article> {
     let kind: String = r.get("kind");
     let status: String = r.get("status");
     let format: String = r.get("body_format");
-    let section = match (
-        r.get::<Option<String>, _>("section_name"),
-        r.get::<Option<String>, _>("section_slug"),
-    ) {
+    let section = match (r.get::<Option<String>, _>("section_name"), r.get::<Option<String>, _>("section_slug")) {
         (Some(name), Some(slug)) => Some(Term { name, slug }),
         _ => None,
     };
@@ -78,10 +74,7 @@ async fn attach_terms(pool: &sqlx::SqlitePool, articles: &mut [Article]) -> Stor
     if articles.is_empty() {
         return Ok(());
     }
-    for (table, join, is_tag) in [
-        ("article_tags", "tags", true),
-        ("article_authors", "authors", false),
-    ] {
+    for (table, join, is_tag) in [("article_tags", "tags", true), ("article_authors", "authors", false)] {
         let col = if is_tag { "tag_id" } else { "author_id" };
         let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
             "SELECT x.article_id, t.name, t.slug FROM {table} x JOIN {join} t ON t.id = x.{col} WHERE x.article_id IN ("
@@ -94,10 +87,7 @@ async fn attach_terms(pool: &sqlx::SqlitePool, articles: &mut [Article]) -> Stor
         let rows = qb.build().fetch_all(pool).await.map_err(backend)?;
         let mut by_id: HashMap<i64, Vec<Term>> = HashMap::new();
         for r in rows {
-            by_id.entry(r.get(0)).or_default().push(Term {
-                name: r.get(1),
-                slug: r.get(2),
-            });
+            by_id.entry(r.get(0)).or_default().push(Term { name: r.get(1), slug: r.get(2) });
         }
         for a in articles.iter_mut() {
             let terms = by_id.remove(&a.id.0).unwrap_or_default();
@@ -111,11 +101,7 @@ async fn attach_terms(pool: &sqlx::SqlitePool, articles: &mut [Article]) -> Stor
     Ok(())
 }
 
-async fn upsert_term(
-    conn: &mut SqliteConnection,
-    table: &str,
-    name: &str,
-) -> StoreResult<Option<i64>> {
+async fn upsert_term(conn: &mut SqliteConnection, table: &str, name: &str) -> StoreResult<Option<i64>> {
     let Some(term) = Term::from_name(name) else {
         return Ok(None);
     };
@@ -123,24 +109,15 @@ async fn upsert_term(
         "INSERT INTO {table} (name, slug) VALUES ($1, $2)
          ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id"
     );
-    let id: i64 = sqlx::query_scalar(&sql)
-        .bind(&term.name)
-        .bind(&term.slug)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
+    let id: i64 =
+        sqlx::query_scalar(&sql).bind(&term.name).bind(&term.slug).fetch_one(&mut *conn).await.map_err(backend)?;
     Ok(Some(id))
 }
 
-async fn write_terms(
-    conn: &mut SqliteConnection,
-    id: ArticleId,
-    input: &ArticleInput,
-) -> StoreResult<()> {
-    for (link, table, col, names) in [
-        ("article_tags", "tags", "tag_id", &input.tags),
-        ("article_authors", "authors", "author_id", &input.authors),
-    ] {
+async fn write_terms(conn: &mut SqliteConnection, id: ArticleId, input: &ArticleInput) -> StoreResult<()> {
+    for (link, table, col, names) in
+        [("article_tags", "tags", "tag_id", &input.tags), ("article_authors", "authors", "author_id", &input.authors)]
+    {
         sqlx::query(&format!("DELETE FROM {link} WHERE article_id = $1"))
             .bind(id.0)
             .execute(&mut *conn)
@@ -171,15 +148,17 @@ async fn write_revision(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let snapshot = serde_json::to_string(input).map_err(|e| StoreError::Backend(Box::new(e)))?;
-    sqlx::query("INSERT INTO revisions (article_id, user_id, created_at, headline, snapshot) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id.0)
-        .bind(by.map(|u| u.0))
-        .bind(ts(now))
-        .bind(&input.headline)
-        .bind(snapshot)
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
+    sqlx::query(
+        "INSERT INTO revisions (article_id, user_id, created_at, headline, snapshot) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id.0)
+    .bind(by.map(|u| u.0))
+    .bind(ts(now))
+    .bind(&input.headline)
+    .bind(snapshot)
+    .execute(&mut *conn)
+    .await
+    .map_err(backend)?;
     Ok(())
 }
 
@@ -238,7 +217,7 @@ impl ArticleStore for SqliteStore {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
              RETURNING id",
         );
-        let row = bind_fields(q, input, section_id, now)
+        let row = bind_fields(q, input, section_id, domain::first_updated_at(input.published_at, now))
             .bind(ts(now))
             .bind(by.map(|u| u.0))
             .fetch_one(&mut *tx)
@@ -316,14 +295,9 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn list_articles(&self, q: &ArticleQuery) -> StoreResult<Page<Article>> {
-        let mut count: QueryBuilder<'_, Sqlite> =
-            QueryBuilder::new("SELECT COUNT(*) FROM articles a");
+        let mut count: QueryBuilder<'_, Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM articles a");
         push_filters(&mut count, q);
-        let total: i64 = count
-            .build_query_scalar()
-            .fetch_one(&self.read)
-            .await
-            .map_err(backend)?;
+        let total: i64 = count.build_query_scalar().fetch_one(&self.read).await.map_err(backend)?;
 
         let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(SELECT);
         push_filters(&mut qb, q);
@@ -332,33 +306,22 @@ impl ArticleStore for SqliteStore {
         } else {
             qb.push(" ORDER BY a.updated_at DESC, a.id DESC");
         }
-        qb.push(" LIMIT ")
-            .push_bind(i64::from(q.limit.clamp(1, 500)));
+        qb.push(" LIMIT ").push_bind(i64::from(q.limit.clamp(1, 500)));
         qb.push(" OFFSET ").push_bind(i64::from(q.offset));
         let rows = qb.build().fetch_all(&self.read).await.map_err(backend)?;
-        let mut items = rows
-            .iter()
-            .map(article_from_row)
-            .collect::<StoreResult<Vec<_>>>()?;
+        let mut items = rows.iter().map(article_from_row).collect::<StoreResult<Vec<_>>>()?;
         attach_terms(&self.read, &mut items).await?;
-        Ok(Page {
-            items,
-            total: total as u64,
-        })
+        Ok(Page { items, total: total as u64 })
     }
 
     async fn count_by_status(&self) -> StoreResult<Vec<(Status, u64)>> {
-        let rows = sqlx::query(
-            "SELECT status, COUNT(*) FROM articles WHERE kind = 'article' GROUP BY status",
-        )
-        .fetch_all(&self.read)
-        .await
-        .map_err(backend)?;
+        let rows = sqlx::query("SELECT status, COUNT(*) FROM articles WHERE kind = 'article' GROUP BY status")
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)?;
         Ok(rows
             .iter()
-            .filter_map(|r| {
-                Status::parse(r.get::<&str, _>(0)).map(|s| (s, r.get::<i64, _>(1) as u64))
-            })
+            .filter_map(|r| Status::parse(r.get::<&str, _>(0)).map(|s| (s, r.get::<i64, _>(1) as u64)))
             .collect())
     }
 
@@ -373,12 +336,7 @@ impl ArticleStore for SqliteStore {
         Ok(ids.into_iter().map(ArticleId).collect())
     }
 
-    async fn add_correction(
-        &self,
-        id: ArticleId,
-        body: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    async fn add_correction(&self, id: ArticleId, body: &str, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         sqlx::query("INSERT INTO corrections (article_id, body, created_at) VALUES ($1, $2, $3)")
             .bind(id.0)
@@ -425,12 +383,11 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn find_redirect(&self, path: &str) -> StoreResult<Option<ArticleId>> {
-        let id: Option<i64> =
-            sqlx::query_scalar("SELECT article_id FROM redirects WHERE old_path = $1")
-                .bind(path)
-                .fetch_optional(&self.read)
-                .await
-                .map_err(backend)?;
+        let id: Option<i64> = sqlx::query_scalar("SELECT article_id FROM redirects WHERE old_path = $1")
+            .bind(path)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(backend)?;
         Ok(id.map(ArticleId))
     }
 
@@ -445,10 +402,7 @@ impl ArticleStore for SqliteStore {
             .fetch_optional(&self.read)
             .await
             .map_err(backend)?;
-        Ok(row.map(|r| Term {
-            name: r.get(0),
-            slug: r.get(1),
-        }))
+        Ok(row.map(|r| Term { name: r.get(0), slug: r.get(1) }))
     }
 
     async fn list_sections(&self) -> StoreResult<Vec<Term>> {
@@ -462,13 +416,7 @@ impl ArticleStore for SqliteStore {
         .fetch_all(&self.read)
         .await
         .map_err(backend)?;
-        Ok(rows
-            .iter()
-            .map(|r| Term {
-                name: r.get(0),
-                slug: r.get(1),
-            })
-            .collect())
+        Ok(rows.iter().map(|r| Term { name: r.get(0), slug: r.get(1) }).collect())
     }
 }
 
@@ -478,20 +426,15 @@ impl SqliteStore {
         let mut art = [article_from_row(&row)?];
         attach_terms(&self.read, &mut art).await?;
         let [mut art] = art;
-        let rows = sqlx::query("SELECT id, body, created_at FROM corrections WHERE article_id = $1 ORDER BY created_at, id")
-            .bind(art.id.0)
-            .fetch_all(&self.read)
-            .await
-            .map_err(backend)?;
+        let rows =
+            sqlx::query("SELECT id, body, created_at FROM corrections WHERE article_id = $1 ORDER BY created_at, id")
+                .bind(art.id.0)
+                .fetch_all(&self.read)
+                .await
+                .map_err(backend)?;
         art.corrections = rows
             .iter()
-            .map(|r| {
-                Ok(Correction {
-                    id: r.get(0),
-                    body: r.get(1),
-                    created_at: parse_ts(r.get::<&str, _>(2))?,
-                })
-            })
+            .map(|r| Ok(Correction { id: r.get(0), body: r.get(1), created_at: parse_ts(r.get::<&str, _>(2))? }))
             .collect::<StoreResult<_>>()?;
         Ok(Some(art))
     }
@@ -503,16 +446,13 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a ArticleQuery) {
         qb.push(" AND a.kind = ").push_bind(k.as_str());
     }
     if let Some(at) = q.public_at {
-        qb.push(" AND a.status IN ('published', 'scheduled') AND a.published_at <= ")
-            .push_bind(ts(at));
+        qb.push(" AND a.status IN ('published', 'scheduled') AND a.published_at <= ").push_bind(ts(at));
     }
     if let Some(s) = q.status {
         qb.push(" AND a.status = ").push_bind(s.as_str());
     }
     if let Some(s) = &q.section {
-        qb.push(" AND a.section_id = (SELECT id FROM sections WHERE slug = ")
-            .push_bind(s.as_str())
-            .push(")");
+        qb.push(" AND a.section_id = (SELECT id FROM sections WHERE slug = ").push_bind(s.as_str()).push(")");
     }
     if let Some(t) = &q.tag {
         qb.push(" AND a.id IN (SELECT x.article_id FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE t.slug = ")
@@ -535,13 +475,8 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a ArticleQuery) {
     }
     if let Some(text) = &q.text {
         for word in text.split_whitespace().take(10) {
-            let escaped = word
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            qb.push(" AND a.headline LIKE ")
-                .push_bind(format!("%{escaped}%"))
-                .push(" ESCAPE '\\'");
+            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            qb.push(" AND a.headline LIKE ").push_bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
         }
     }
 }

@@ -26,10 +26,7 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://path`, `sqlite:path` or a plain path).
     pub async fn open(url: &str) -> StoreResult<SqliteStore> {
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url);
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
         let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
             .map_err(backend)?
             .create_if_missing(true)
@@ -40,16 +37,9 @@ impl SqliteStore {
             .pragma("temp_store", "memory");
         // WAL with synchronous=NORMAL survives a process kill (kill -9) with
         // every committed transaction; FULL is only needed against power loss.
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(opts.clone())
-            .await
-            .map_err(open_error)?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(opts.read_only(true))
-            .await
-            .map_err(open_error)?;
+        let write = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(open_error)?;
+        let read =
+            SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(open_error)?;
         Ok(SqliteStore { write, read })
     }
 }
@@ -90,17 +80,10 @@ pub(crate) fn parse_ts_opt(s: Option<&str>) -> StoreResult<Option<DateTime<Utc>>
 
 #[async_trait::async_trait]
 impl super::SiteStore for SqliteStore {
-    async fn create_media(
-        &self,
-        m: &super::NewMedia,
-        now: DateTime<Utc>,
-    ) -> StoreResult<crate::domain::Media> {
+    async fn create_media(&self, m: &super::NewMedia, now: DateTime<Utc>) -> StoreResult<crate::domain::Media> {
         site::create_media(&self.write, m, now).await
     }
-    async fn get_media(
-        &self,
-        id: crate::domain::MediaId,
-    ) -> StoreResult<Option<crate::domain::Media>> {
+    async fn get_media(&self, id: crate::domain::MediaId) -> StoreResult<Option<crate::domain::Media>> {
         site::get_media(&self.read, id).await
     }
     async fn get_setting(&self, key: &str) -> StoreResult<Option<String>> {
@@ -111,20 +94,18 @@ impl super::SiteStore for SqliteStore {
             .map_err(backend)
     }
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(value)
-            .execute(&self.write)
-            .await
-            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.write)
+        .await
+        .map_err(backend)?;
         Ok(())
     }
     async fn delete_setting(&self, key: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM settings WHERE key = $1")
-            .bind(key)
-            .execute(&self.write)
-            .await
-            .map_err(backend)?;
+        sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&self.write).await.map_err(backend)?;
         Ok(())
     }
     async fn put_stash(&self, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()> {
@@ -134,16 +115,10 @@ impl super::SiteStore for SqliteStore {
         site::take_stash(&self.write, key, now).await
     }
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.read)
-            .await
-            .map_err(backend)?;
+        sqlx::query("SELECT 1").execute(&self.read).await.map_err(backend)?;
         Ok(())
     }
     async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.write)
-            .await
-            .map_err(|e| StoreError::Migrate(e.to_string()))
+        sqlx::migrate!("./migrations/sqlite").run(&self.write).await.map_err(|e| StoreError::Migrate(e.to_string()))
     }
 }

@@ -15,11 +15,7 @@ pub(super) fn widths_from_text(s: &str) -> Vec<u32> {
     s.split(',').filter_map(|p| p.trim().parse().ok()).collect()
 }
 
-pub(super) async fn create_media(
-    pool: &SqlitePool,
-    m: &NewMedia,
-    now: DateTime<Utc>,
-) -> StoreResult<Media> {
+pub(super) async fn create_media(pool: &SqlitePool, m: &NewMedia, now: DateTime<Utc>) -> StoreResult<Media> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO media (mime, width, height, widths, bytes, created_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -34,13 +30,7 @@ pub(super) async fn create_media(
     .fetch_one(pool)
     .await
     .map_err(backend)?;
-    Ok(Media {
-        id: MediaId(id),
-        mime: m.mime.clone(),
-        width: m.width,
-        height: m.height,
-        widths: m.widths.clone(),
-    })
+    Ok(Media { id: MediaId(id), mime: m.mime.clone(), width: m.width, height: m.height, widths: m.widths.clone() })
 }
 
 pub(super) async fn get_media(pool: &SqlitePool, id: MediaId) -> StoreResult<Option<Media>> {
@@ -58,12 +48,7 @@ pub(super) async fn get_media(pool: &SqlitePool, id: MediaId) -> StoreResult<Opt
     }))
 }
 
-pub(super) async fn put_stash(
-    pool: &SqlitePool,
-    key: &str,
-    data: &str,
-    expires: DateTime<Utc>,
-) -> StoreResult<()> {
+pub(super) async fn put_stash(pool: &SqlitePool, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(backend)?;
     sqlx::query("DELETE FROM form_stash WHERE expires_at < $1")
         .bind(ts(Utc::now()))
@@ -80,11 +65,7 @@ pub(super) async fn put_stash(
     tx.commit().await.map_err(backend)
 }
 
-pub(super) async fn take_stash(
-    pool: &SqlitePool,
-    key: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<Option<String>> {
+pub(super) async fn take_stash(pool: &SqlitePool, key: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
     sqlx::query_scalar("DELETE FROM form_stash WHERE key = $1 AND expires_at >= $2 RETURNING data")
         .bind(key)
         .bind(ts(now))

@@ -14,8 +14,7 @@ fn user_from_row(r: &SqliteRow) -> StoreResult<User> {
         id: UserId(r.get("id")),
         email: r.get("email"),
         name: r.get("name"),
-        role: Role::parse(&role)
-            .ok_or_else(|| StoreError::Backend(format!("bad role {role}").into()))?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Backend(format!("bad role {role}").into()))?,
         password_hash: r.get("password_hash"),
     })
 }
@@ -84,10 +83,7 @@ impl UserStore for SqliteStore {
     }
 
     async fn count_users(&self) -> StoreResult<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.read)
-            .await
-            .map_err(backend)?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.read).await.map_err(backend)?;
         Ok(n as u64)
     }
 
@@ -118,23 +114,21 @@ impl UserStore for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash)
-            .bind(user.0)
-            .bind(csrf)
-            .bind(ts(now))
-            .bind(ts(expires))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(csrf)
+        .bind(ts(now))
+        .bind(ts(expires))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         tx.commit().await.map_err(backend)
     }
 
-    async fn get_session(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<Session>> {
+    async fn get_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Session>> {
         let row = sqlx::query(
             "SELECT u.id, u.email, u.name, u.role, u.password_hash, s.csrf, s.expires_at
              FROM sessions s JOIN users u ON u.id = s.user_id
@@ -194,11 +188,7 @@ impl UserStore for SqliteStore {
         token_from_row(&row)
     }
 
-    async fn get_token_user(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<(User, i64)>> {
+    async fn get_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, i64)>> {
         let row = sqlx::query(
             "SELECT u.id, u.email, u.name, u.role, u.password_hash, t.id AS token_id, t.last_used_at
              FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -236,14 +226,12 @@ impl UserStore for SqliteStore {
     }
 
     async fn revoke_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2",
-        )
-        .bind(ts(now))
-        .bind(id)
-        .execute(&self.write)
-        .await
-        .map_err(backend)?;
+        let done = sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
+            .bind(ts(now))
+            .bind(id)
+            .execute(&self.write)
+            .await
+            .map_err(backend)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }

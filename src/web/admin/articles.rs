@@ -16,8 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::domain::{
-    self, Article, ArticleId, ArticleInput, BodyFormat, FieldErrors, Kind, MediaId, PhotoInput,
-    Status,
+    self, Article, ArticleId, ArticleInput, BodyFormat, FieldErrors, Kind, MediaId, PhotoInput, Status,
 };
 use crate::error::AppError;
 use crate::render::view::{ArticleView, CorrectionView, Layout, When};
@@ -79,20 +78,12 @@ pub async fn list_articles(
 ) -> Result<Response, AppError> {
     let tz = state.cfg.tz();
     let status = lq.status.as_deref().and_then(Status::parse);
-    let kind = if lq.kind.as_deref() == Some("page") {
-        Kind::Page
-    } else {
-        Kind::Article
-    };
+    let kind = if lq.kind.as_deref() == Some("page") { Kind::Page } else { Kind::Article };
     let page = lq.page.unwrap_or(1).clamp(1, 10_000);
     let q = ArticleQuery {
         kind: Some(kind),
         status,
-        text: lq
-            .q
-            .clone()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| t.chars().take(200).collect()),
+        text: lq.q.clone().filter(|t| !t.trim().is_empty()).map(|t| t.chars().take(200).collect()),
         limit: 50,
         offset: (page - 1) * 50,
         ..Default::default()
@@ -107,24 +98,13 @@ pub async fn list_articles(
             status: a.status.as_str(),
             kind: a.kind.as_str(),
             section: a.section.as_ref().map(|t| t.name.clone()),
-            authors: a
-                .authors
-                .iter()
-                .map(|t| t.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            authors: a.authors.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
             updated: When::new(a.updated_at, tz),
             published: a.published_at.map(|t| When::new(t, tz)),
             url: a.permalink(tz),
         })
         .collect();
-    let counts = state
-        .store
-        .count_by_status()
-        .await?
-        .into_iter()
-        .map(|(s, n)| (s.as_str(), n))
-        .collect();
+    let counts = state.store.count_by_status().await?.into_iter().map(|(s, n)| (s.as_str(), n)).collect();
     let ctx = ListCtx {
         layout: admin_layout(&state, &s, "Articles").await,
         rows,
@@ -163,42 +143,21 @@ pub struct EditForm {
 
 impl EditForm {
     fn from_article(a: &Article, tz: chrono_tz::Tz) -> EditForm {
-        let join = |v: &[domain::Term]| {
-            v.iter()
-                .map(|t| t.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let join = |v: &[domain::Term]| v.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ");
         EditForm {
             kind: a.kind.as_str().into(),
             headline: a.headline.clone(),
             slug: a.slug.clone(),
             standfirst: a.standfirst.clone().unwrap_or_default(),
             dateline: a.dateline.clone().unwrap_or_default(),
-            section: a
-                .section
-                .as_ref()
-                .map(|s| s.name.clone())
-                .unwrap_or_default(),
+            section: a.section.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
             tags: join(&a.tags),
             authors: join(&a.authors),
             body: a.body.clone(),
             body_format: a.body_format.as_str().into(),
-            photo_media_id: a
-                .photo
-                .as_ref()
-                .map(|p| p.media.id.0.to_string())
-                .unwrap_or_default(),
-            photo_caption: a
-                .photo
-                .as_ref()
-                .and_then(|p| p.caption.clone())
-                .unwrap_or_default(),
-            photo_credit: a
-                .photo
-                .as_ref()
-                .and_then(|p| p.credit.clone())
-                .unwrap_or_default(),
+            photo_media_id: a.photo.as_ref().map(|p| p.media.id.0.to_string()).unwrap_or_default(),
+            photo_caption: a.photo.as_ref().and_then(|p| p.caption.clone()).unwrap_or_default(),
+            photo_credit: a.photo.as_ref().and_then(|p| p.credit.clone()).unwrap_or_default(),
             photo_alt: a.photo.as_ref().map(|p| p.alt.clone()).unwrap_or_default(),
             comments_open: a.comments_open,
             published_at: a
@@ -221,11 +180,7 @@ impl EditForm {
             authors: g("authors"),
             body: g("body"),
             body_format: g("body_format"),
-            photo_media_id: if f.get("remove_photo").is_empty() {
-                g("photo_media_id")
-            } else {
-                String::new()
-            },
+            photo_media_id: if f.get("remove_photo").is_empty() { g("photo_media_id") } else { String::new() },
             photo_caption: g("photo_caption"),
             photo_credit: g("photo_credit"),
             photo_alt: g("photo_alt"),
@@ -236,18 +191,11 @@ impl EditForm {
 }
 
 fn split_list(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-        .collect()
+    s.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect()
 }
 
 /// Turns the typed form into domain input, collecting every problem.
-async fn to_input(
-    state: &AppState,
-    f: &EditForm,
-    status: Status,
-) -> Result<ArticleInput, FieldErrors> {
+async fn to_input(state: &AppState, f: &EditForm, status: Status) -> Result<ArticleInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let published_at = domain::parse_local_datetime(&f.published_at, state.cfg.tz())
         .map_err(|m| errors.add("published_at", m))
@@ -268,11 +216,7 @@ async fn to_input(
         }
     }
     let input = ArticleInput {
-        kind: if f.kind == "page" {
-            Kind::Page
-        } else {
-            Kind::Article
-        },
+        kind: if f.kind == "page" { Kind::Page } else { Kind::Article },
         slug: Some(f.slug.clone()),
         headline: f.headline.clone(),
         standfirst: Some(f.standfirst.clone()),
@@ -340,21 +284,14 @@ impl Editor<'_> {
             Some(a) => format!("Edit: {}", a.headline),
             None => "New article".to_owned(),
         };
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
+        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
         let ctx = EditCtx {
             layout: admin_layout(self.state, self.session, &title).await,
             id: self.article.map(|a| a.id.0),
             form,
             errors,
             status: self.article.map_or("draft", |a| a.status.as_str()),
-            public_url: self
-                .article
-                .filter(|a| a.is_public(Utc::now()))
-                .map(|a| a.permalink(tz)),
+            public_url: self.article.filter(|a| a.is_public(Utc::now())).map(|a| a.permalink(tz)),
             photo_src,
             preview,
             corrections: self
@@ -362,10 +299,7 @@ impl Editor<'_> {
                 .map(|a| {
                     a.corrections
                         .iter()
-                        .map(|c| CorrectionView {
-                            when: When::new(c.created_at, tz),
-                            body: c.body.clone(),
-                        })
+                        .map(|c| CorrectionView { when: When::new(c.created_at, tz), body: c.body.clone() })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -384,11 +318,7 @@ pub async fn new_article(
     s: StaffSession,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let mut form = EditForm {
-        comments_open: true,
-        authors: s.0.user.name.clone(),
-        ..Default::default()
-    };
+    let mut form = EditForm { comments_open: true, authors: s.0.user.name.clone(), ..Default::default() };
     if q.get("kind").map(String::as_str) == Some("page") {
         form.kind = "page".into();
         form.comments_open = false;
@@ -400,13 +330,7 @@ pub async fn new_article(
             notice = Some(RESTORED.to_owned());
         }
     }
-    Editor {
-        state: &state,
-        session: &s,
-        article: None,
-    }
-    .page(form, FieldErrors::default(), None, notice)
-    .await
+    Editor { state: &state, session: &s, article: None }.page(form, FieldErrors::default(), None, notice).await
 }
 
 const RESTORED: &str = "Your login had expired, so your text was kept. Review it and save again.";
@@ -428,11 +352,7 @@ pub async fn edit_article(
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let article = state
-        .store
-        .get_article(ArticleId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let article = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     let mut form = EditForm::from_article(&article, state.cfg.tz());
     let mut notice = q.get("saved").map(|m| saved_message(m).to_owned());
     if let Some(key) = q.get("restore") {
@@ -441,13 +361,9 @@ pub async fn edit_article(
             notice = Some(RESTORED.to_owned());
         }
     }
-    Editor {
-        state: &state,
-        session: &s,
-        article: Some(&article),
-    }
-    .page(form, FieldErrors::default(), None, notice)
-    .await
+    Editor { state: &state, session: &s, article: Some(&article) }
+        .page(form, FieldErrors::default(), None, notice)
+        .await
 }
 
 fn saved_message(code: &str) -> &'static str {
@@ -480,12 +396,7 @@ pub async fn update_article(
     save(state, headers, Some(ArticleId(id)), mp).await
 }
 
-async fn save(
-    state: AppState,
-    headers: HeaderMap,
-    id: Option<ArticleId>,
-    mp: Multipart,
-) -> Result<Response, AppError> {
+async fn save(state: AppState, headers: HeaderMap, id: Option<ArticleId>, mp: Multipart) -> Result<Response, AppError> {
     auth::check_origin(&headers)?;
     let data = read_multipart(mp, "photo", domain::limits::BODY * 4 + 1024).await?;
     let Some(session) = session_of(&state, &headers).await? else {
@@ -494,20 +405,10 @@ async fn save(
     let s = StaffSession(session);
     s.check_csrf(data.get("csrf"))?;
     let article = match id {
-        Some(id) => Some(
-            state
-                .store
-                .get_article(id)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        ),
+        Some(id) => Some(state.store.get_article(id).await?.ok_or(AppError::NotFound)?),
         None => None,
     };
-    let editor = Editor {
-        state: &state,
-        session: &s,
-        article: article.as_ref(),
-    };
+    let editor = Editor { state: &state, session: &s, article: article.as_ref() };
     let mut form = EditForm::from_fields(&data);
     if let Some(bytes) = data.file.clone() {
         match crate::web::media::store_upload(&state, bytes, Some(s.0.user.id)).await {
@@ -536,31 +437,16 @@ async fn save(
     if action == "preview" {
         let now = Utc::now();
         let preview = preview_view(&state, &input, article.as_ref(), now).await?;
-        return editor
-            .page(form, FieldErrors::default(), Some(preview), None)
-            .await;
+        return editor.page(form, FieldErrors::default(), Some(preview), None).await;
     }
     let user = s.0.user.clone();
-    match service::save_article(
-        &state.store,
-        state.cfg.tz(),
-        Some(&user),
-        id,
-        input,
-        Utc::now(),
-    )
-    .await
-    {
+    match service::save_article(&state.store, state.cfg.tz(), Some(&user), id, input, Utc::now()).await {
         Ok(saved) => {
             state.cache.clear();
             let to = format!(
                 "/admin/articles/{}?saved={}",
                 saved.id.0,
-                if action == "save" || action.is_empty() {
-                    "saved"
-                } else {
-                    saved.status.as_str()
-                }
+                if action == "save" || action.is_empty() { "saved" } else { saved.status.as_str() }
             );
             Ok(Redirect::to(&to).into_response())
         }
@@ -581,16 +467,12 @@ async fn preview_view(
     now: chrono::DateTime<Utc>,
 ) -> Result<ArticleView, AppError> {
     let photo = match &input.photo {
-        Some(p) => state
-            .store
-            .get_media(p.media_id)
-            .await?
-            .map(|m| domain::Photo {
-                media: m,
-                caption: p.caption.clone(),
-                credit: p.credit.clone(),
-                alt: p.alt.clone(),
-            }),
+        Some(p) => state.store.get_media(p.media_id).await?.map(|m| domain::Photo {
+            media: m,
+            caption: p.caption.clone(),
+            credit: p.credit.clone(),
+            alt: p.alt.clone(),
+        }),
         None => None,
     };
     let term = |n: &String| domain::Term::from_name(n);
@@ -618,18 +500,11 @@ async fn preview_view(
     Ok(ArticleView::full(&a, state.cfg.tz()))
 }
 
-async fn stash_and_login(
-    state: &AppState,
-    id: Option<ArticleId>,
-    data: &FormData,
-) -> Result<Response, AppError> {
+async fn stash_and_login(state: &AppState, id: Option<ArticleId>, data: &FormData) -> Result<Response, AppError> {
     let form = EditForm::from_fields(data);
     let key = auth::random_token();
     let json = serde_json::to_string(&form).map_err(AppError::internal)?;
-    state
-        .store
-        .put_stash(&key, &json, Utc::now() + Duration::days(2))
-        .await?;
+    state.store.put_stash(&key, &json, Utc::now() + Duration::days(2)).await?;
     let back = match id {
         Some(id) => format!("/admin/articles/{}?restore={key}", id.0),
         None => format!("/admin/articles/new?restore={key}"),
@@ -661,10 +536,7 @@ pub async fn create_correction(
             domain::limits::CORRECTION
         )));
     }
-    state
-        .store
-        .add_correction(ArticleId(id), body, Utc::now())
-        .await?;
+    state.store.add_correction(ArticleId(id), body, Utc::now()).await?;
     state.cache.clear();
     Ok(Redirect::to(&format!("/admin/articles/{id}?saved=correction")).into_response())
 }
@@ -694,11 +566,7 @@ pub async fn list_revisions(
     s: StaffSession,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let a = state
-        .store
-        .get_article(ArticleId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     let tz = state.cfg.tz();
     let revisions: Vec<Revision> = state.store.list_revisions(a.id).await?;
     let rows = revisions
@@ -713,11 +581,7 @@ pub async fn list_revisions(
             body: r.snapshot.body,
         })
         .collect();
-    let ctx = RevisionsCtx {
-        layout: admin_layout(&state, &s, "Revisions").await,
-        id,
-        headline: a.headline,
-        revisions: rows,
-    };
+    let ctx =
+        RevisionsCtx { layout: admin_layout(&state, &s, "Revisions").await, id, headline: a.headline, revisions: rows };
     no_store(render(&state, "admin/revisions.html", &ctx)?)
 }

@@ -5,6 +5,7 @@
 
 mod articles;
 mod session;
+mod settings;
 mod users;
 
 use axum::extract::DefaultBodyLimit;
@@ -19,28 +20,19 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
     let upload_limit = cfg.server.max_upload_bytes + 1024 * 1024;
     Router::new()
         .route("/", get(articles::list_articles))
-        .route(
-            "/login",
-            get(session::show_login).post(session::create_session),
-        )
+        .route("/login", get(session::show_login).post(session::create_session))
         .route("/logout", post(session::delete_session))
         .route("/logout-everywhere", post(session::delete_all_sessions))
         .route(
             "/articles/new",
-            get(articles::new_article)
-                .post(articles::create_article)
-                .layer(DefaultBodyLimit::max(upload_limit)),
+            get(articles::new_article).post(articles::create_article).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route(
             "/articles/{id}",
-            get(articles::edit_article)
-                .post(articles::update_article)
-                .layer(DefaultBodyLimit::max(upload_limit)),
+            get(articles::edit_article).post(articles::update_article).layer(DefaultBodyLimit::max(upload_limit)),
         )
-        .route(
-            "/articles/{id}/corrections",
-            post(articles::create_correction),
-        )
+        .route("/articles/{id}/corrections", post(articles::create_correction))
         .route("/articles/{id}/revisions", get(articles::list_revisions))
         .route("/users", get(users::list_users).post(users::create_user))
+        .route("/settings", get(settings::show_settings).post(settings::update_settings))
 }

@@ -34,32 +34,12 @@ async fn login_page(
 ) -> Result<Response, AppError> {
     let mut layout = layout(state, "Log in".into(), None).await;
     layout.noindex = true;
-    render(
-        state,
-        "admin/login.html",
-        &LoginCtx {
-            layout,
-            next,
-            email,
-            error,
-        },
-    )
+    render(state, "admin/login.html", &LoginCtx { layout, next, email, error })
 }
 
 /// Shows the login form.
-pub async fn show_login(
-    State(state): State<AppState>,
-    Query(q): Query<LoginQuery>,
-) -> Result<Response, AppError> {
-    no_store(
-        login_page(
-            &state,
-            auth::safe_next(q.next.as_deref()),
-            String::new(),
-            None,
-        )
-        .await?,
-    )
+pub async fn show_login(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
+    no_store(login_page(&state, auth::safe_next(q.next.as_deref()), String::new(), None).await?)
 }
 
 #[derive(Deserialize)]
@@ -78,23 +58,13 @@ pub async fn create_session(
     auth::check_origin(&headers)?;
     let next = auth::safe_next(f.next.as_deref());
     if f.email.len() > 254 || f.password.len() > 200 {
-        return Err(AppError::BadRequest(
-            "That email or password is too long.".into(),
-        ));
+        return Err(AppError::BadRequest("That email or password is too long.".into()));
     }
     let user = state.store.get_user_by_email(&f.email).await?;
-    let ok = auth::verify_password(
-        &f.password,
-        user.as_ref().and_then(|u| u.password_hash.as_deref()),
-    );
+    let ok = auth::verify_password(&f.password, user.as_ref().and_then(|u| u.password_hash.as_deref()));
     let Some(user) = user.filter(|_| ok) else {
-        let mut res = login_page(
-            &state,
-            next,
-            f.email,
-            Some("That email and password do not match an account."),
-        )
-        .await?;
+        let mut res =
+            login_page(&state, next, f.email, Some("That email and password do not match an account.")).await?;
         *res.status_mut() = StatusCode::UNAUTHORIZED;
         return no_store(res);
     };
@@ -155,7 +125,6 @@ pub async fn delete_all_sessions(
 
 fn logged_out(state: &AppState) -> Result<Response, AppError> {
     let mut res = Redirect::to("/admin/login").into_response();
-    res.headers_mut()
-        .insert(header::SET_COOKIE, auth::session_cookie(&state.cfg, "", 0));
+    res.headers_mut().insert(header::SET_COOKIE, auth::session_cookie(&state.cfg, "", 0));
     no_store(res)
 }

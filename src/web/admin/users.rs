@@ -58,52 +58,23 @@ async fn page(
         .list_users()
         .await?
         .into_iter()
-        .map(|u| UserRow {
-            name: u.name,
-            email: u.email,
-            role: u.role.as_str(),
-        })
+        .map(|u| UserRow { name: u.name, email: u.email, role: u.role.as_str() })
         .collect();
     let mut l = layout(state, "Users".into(), None).await;
     l.noindex = true;
     l.viewer = Some(s.viewer());
     l.csrf = Some(s.0.csrf.clone());
     form.password = String::new();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut res = render(
-        state,
-        "admin/users.html",
-        &UsersCtx {
-            layout: l,
-            users,
-            form,
-            errors,
-        },
-    )?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut res = render(state, "admin/users.html", &UsersCtx { layout: l, users, form, errors })?;
     *res.status_mut() = status;
     no_store(res)
 }
 
 /// Lists users with a form to add one.
-pub async fn list_users(
-    State(state): State<AppState>,
-    s: StaffSession,
-) -> Result<Response, AppError> {
+pub async fn list_users(State(state): State<AppState>, s: StaffSession) -> Result<Response, AppError> {
     require_admin(&s)?;
-    page(
-        &state,
-        &s,
-        UserForm {
-            role: "author".into(),
-            ..Default::default()
-        },
-        FieldErrors::default(),
-    )
-    .await
+    page(&state, &s, UserForm { role: "author".into(), ..Default::default() }, FieldErrors::default()).await
 }
 
 /// Adds a user.
@@ -135,11 +106,7 @@ pub async fn create_user(
         return page(&state, &s, f, e).await;
     }
     let hash = auth::hash_password(&f.password).map_err(AppError::Internal)?;
-    match state
-        .store
-        .create_user(&email, &f.name, role, Some(&hash), Utc::now())
-        .await
-    {
+    match state.store.create_user(&email, &f.name, role, Some(&hash), Utc::now()).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(crate::store::StoreError::Conflict(_)) => {
             e.add("email", "A user with this email already exists.");

@@ -25,12 +25,7 @@ pub struct UserJson {
 
 impl From<&User> for UserJson {
     fn from(u: &User) -> Self {
-        UserJson {
-            id: u.id.0,
-            email: u.email.clone(),
-            name: u.name.clone(),
-            role: u.role.as_str().into(),
-        }
+        UserJson { id: u.id.0, email: u.email.clone(), name: u.name.clone(), role: u.role.as_str().into() }
     }
 }
 
@@ -98,15 +93,10 @@ fn require_admin(u: &User) -> Result<(), AppError> {
 
 /// Lists accounts (admins only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = UserList), (status = 403, body = super::ErrorJson)))]
-pub async fn list_users(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> Result<Json<UserList>, AppError> {
+pub async fn list_users(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<UserList>, AppError> {
     require_admin(&user)?;
     let users = state.store.list_users().await?;
-    Ok(Json(UserList {
-        users: users.iter().map(UserJson::from).collect(),
-    }))
+    Ok(Json(UserList { users: users.iter().map(UserJson::from).collect() }))
 }
 
 /// Creates an account (admins only).
@@ -133,36 +123,20 @@ pub async fn create_user(
     let (Some(email), Some(role), true) = (email, role, e.is_empty()) else {
         return Err(AppError::Invalid(e));
     };
-    let hash = n
-        .password
-        .as_deref()
-        .map(auth::hash_password)
-        .transpose()
-        .map_err(AppError::Internal)?;
-    let u = state
-        .store
-        .create_user(&email, &n.name, role, hash.as_deref(), Utc::now())
-        .await
-        .map_err(|e| match e {
-            crate::store::StoreError::Conflict(_) => {
-                AppError::Conflict("A user with this email already exists.".into())
-            }
-            other => other.into(),
-        })?;
+    let hash = n.password.as_deref().map(auth::hash_password).transpose().map_err(AppError::Internal)?;
+    let u = state.store.create_user(&email, &n.name, role, hash.as_deref(), Utc::now()).await.map_err(|e| match e {
+        crate::store::StoreError::Conflict(_) => AppError::Conflict("A user with this email already exists.".into()),
+        other => other.into(),
+    })?;
     Ok((StatusCode::CREATED, Json(UserJson::from(&u))))
 }
 
 /// Lists the caller's tokens (admins see everyone's).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = TokenList)))]
-pub async fn list_tokens(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> Result<Json<TokenList>, AppError> {
+pub async fn list_tokens(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<TokenList>, AppError> {
     let scope = (!user.role.can_manage_users()).then_some(user.id);
     let tokens = state.store.list_tokens(scope).await?;
-    Ok(Json(TokenList {
-        tokens: tokens.into_iter().map(TokenJson::from).collect(),
-    }))
+    Ok(Json(TokenList { tokens: tokens.into_iter().map(TokenJson::from).collect() }))
 }
 
 /// Revokes a token: it stops working at once.
@@ -174,12 +148,7 @@ pub async fn delete_token(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
     let scope = (!user.role.can_manage_users()).then_some(user.id);
-    let mine = state
-        .store
-        .list_tokens(scope)
-        .await?
-        .into_iter()
-        .any(|t| t.id == id);
+    let mine = state.store.list_tokens(scope).await?.into_iter().any(|t| t.id == id);
     if !mine {
         return Err(AppError::NotFound);
     }

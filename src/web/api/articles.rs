@@ -8,9 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
-use crate::domain::{
-    self, Article, ArticleId, ArticleInput, BodyFormat, Kind, MediaId, PhotoInput, Status,
-};
+use crate::domain::{self, Article, ArticleId, ArticleInput, BodyFormat, Kind, MediaId, PhotoInput, Status};
 use crate::error::AppError;
 use crate::service;
 use crate::store::ArticleQuery;
@@ -85,12 +83,7 @@ impl ArticleJson {
                 alt: p.alt.clone(),
                 width: p.media.width,
                 height: p.media.height,
-                urls: p
-                    .media
-                    .widths
-                    .iter()
-                    .map(|w| crate::render::view::media_url(&p.media, *w))
-                    .collect(),
+                urls: p.media.widths.iter().map(|w| crate::render::view::media_url(&p.media, *w)).collect(),
             }),
             status: a.status.as_str().into(),
             published_at: a.published_at,
@@ -100,10 +93,7 @@ impl ArticleJson {
             corrections: a
                 .corrections
                 .iter()
-                .map(|c| CorrectionJson {
-                    body: c.body.clone(),
-                    created_at: c.created_at,
-                })
+                .map(|c| CorrectionJson { body: c.body.clone(), created_at: c.created_at })
                 .collect(),
         }
     }
@@ -139,18 +129,14 @@ pub struct ListParams {
 
 fn parse_status(s: &str) -> Result<Status, AppError> {
     Status::parse(s).ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "Unknown status {s:?}: use draft, pending, scheduled, published or unpublished."
-        ))
+        AppError::BadRequest(format!("Unknown status {s:?}: use draft, pending, scheduled, published or unpublished."))
     })
 }
 
 fn parse_kind(s: Option<&str>) -> Result<Kind, AppError> {
     match s {
         None => Ok(Kind::Article),
-        Some(k) => {
-            Kind::parse(k).ok_or_else(|| AppError::BadRequest("kind is article or page.".into()))
-        }
+        Some(k) => Kind::parse(k).ok_or_else(|| AppError::BadRequest("kind is article or page.".into())),
     }
 }
 
@@ -180,11 +166,7 @@ pub async fn list_articles(
     };
     let found = state.store.list_articles(&q).await?;
     Ok(Json(ArticleList {
-        articles: found
-            .items
-            .iter()
-            .map(|a| ArticleJson::new(a, &state))
-            .collect(),
+        articles: found.items.iter().map(|a| ArticleJson::new(a, &state)).collect(),
         total: found.total,
         limit,
         offset,
@@ -232,28 +214,19 @@ pub struct NewArticle {
 fn body_format(s: Option<&str>) -> Result<BodyFormat, AppError> {
     match s {
         None => Ok(BodyFormat::Markdown),
-        Some(f) => BodyFormat::parse(f)
-            .ok_or_else(|| AppError::BadRequest("body_format is markdown or html.".into())),
+        Some(f) => BodyFormat::parse(f).ok_or_else(|| AppError::BadRequest("body_format is markdown or html.".into())),
     }
 }
 
 fn photo_in(p: PhotoIn) -> PhotoInput {
-    PhotoInput {
-        media_id: MediaId(p.media_id),
-        caption: p.caption,
-        credit: p.credit,
-        alt: p.alt,
-    }
+    PhotoInput { media_id: MediaId(p.media_id), caption: p.caption, credit: p.credit, alt: p.alt }
 }
 
 async fn check_photo(state: &AppState, p: Option<&PhotoInput>) -> Result<(), AppError> {
     if let Some(p) = p {
         if state.store.get_media(p.media_id).await?.is_none() {
             let mut f = domain::FieldErrors::default();
-            f.add(
-                "photo",
-                "No media with this id; upload it first with POST /api/v1/media.",
-            );
+            f.add("photo", "No media with this id; upload it first with POST /api/v1/media.");
             return Err(AppError::Invalid(f));
         }
     }
@@ -278,31 +251,14 @@ pub async fn create_article(
         dateline: n.dateline,
         section: n.section,
         tags: n.tags,
-        authors: if n.authors.is_empty() {
-            vec![user.name.clone()]
-        } else {
-            n.authors
-        },
+        authors: if n.authors.is_empty() { vec![user.name.clone()] } else { n.authors },
         photo: n.photo.map(photo_in),
-        status: n
-            .status
-            .as_deref()
-            .map(parse_status)
-            .transpose()?
-            .unwrap_or(Status::Draft),
+        status: n.status.as_deref().map(parse_status).transpose()?.unwrap_or(Status::Draft),
         published_at: n.published_at,
         comments_open: n.comments_open.unwrap_or(true),
     };
     check_photo(&state, input.photo.as_ref()).await?;
-    let a = service::save_article(
-        &state.store,
-        state.cfg.tz(),
-        Some(&user),
-        None,
-        input,
-        Utc::now(),
-    )
-    .await?;
+    let a = service::save_article(&state.store, state.cfg.tz(), Some(&user), None, input, Utc::now()).await?;
     state.cache.clear();
     Ok((StatusCode::CREATED, Json(ArticleJson::new(&a, &state))))
 }
@@ -315,20 +271,14 @@ pub async fn show_article(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<ArticleJson>, AppError> {
-    let a = state
-        .store
-        .get_article(ArticleId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     if !user.role.can_publish() && a.created_by != Some(user.id) && !a.is_public(Utc::now()) {
         return Err(AppError::NotFound);
     }
     Ok(Json(ArticleJson::new(&a, &state)))
 }
 
-fn double<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
+fn double<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -371,11 +321,7 @@ pub async fn update_article(
     Path(id): Path<i64>,
     Json(p): Json<ArticlePatch>,
 ) -> Result<Json<ArticleJson>, AppError> {
-    let a = state
-        .store
-        .get_article(ArticleId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     let mut i = a.to_input();
     if let Some(v) = p.headline {
         i.headline = v;
@@ -417,15 +363,7 @@ pub async fn update_article(
         i.comments_open = v;
     }
     check_photo(&state, i.photo.as_ref()).await?;
-    let saved = service::save_article(
-        &state.store,
-        state.cfg.tz(),
-        Some(&user),
-        Some(a.id),
-        i,
-        Utc::now(),
-    )
-    .await?;
+    let saved = service::save_article(&state.store, state.cfg.tz(), Some(&user), Some(a.id), i, Utc::now()).await?;
     state.cache.clear();
     Ok(Json(ArticleJson::new(&saved, &state)))
 }
@@ -450,25 +388,12 @@ pub async fn create_correction(
     let body = c.body.trim();
     if body.is_empty() || body.chars().count() > domain::limits::CORRECTION {
         let mut f = domain::FieldErrors::default();
-        f.add(
-            "body",
-            format!(
-                "A correction needs between 1 and {} characters.",
-                domain::limits::CORRECTION
-            ),
-        );
+        f.add("body", format!("A correction needs between 1 and {} characters.", domain::limits::CORRECTION));
         return Err(AppError::Invalid(f));
     }
-    state
-        .store
-        .add_correction(ArticleId(id), body, Utc::now())
-        .await?;
+    state.store.add_correction(ArticleId(id), body, Utc::now()).await?;
     state.cache.clear();
-    let a = state
-        .store
-        .get_article(ArticleId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(ArticleJson::new(&a, &state))))
 }
 
@@ -497,11 +422,7 @@ pub async fn list_revisions(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<RevisionList>, AppError> {
-    let a = state
-        .store
-        .get_article(ArticleId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     if !user.role.can_publish() && a.created_by != Some(user.id) {
         return Err(AppError::NotFound);
     }

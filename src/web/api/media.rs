@@ -50,19 +50,12 @@ pub async fn create_media(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<MediaJson>), AppError> {
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if ct.starts_with("multipart/") {
-        return Err(AppError::BadRequest(
-            "Send the image itself as the body, with its image/* content type.".into(),
-        ));
+        return Err(AppError::BadRequest("Send the image itself as the body, with its image/* content type.".into()));
     }
     if body.is_empty() {
-        return Err(AppError::BadRequest(
-            "The body is empty; send the image bytes.".into(),
-        ));
+        return Err(AppError::BadRequest("The body is empty; send the image bytes.".into()));
     }
     let m = crate::web::media::store_upload(&state, body.to_vec(), Some(user.id)).await?;
     Ok((StatusCode::CREATED, Json(MediaJson::new(&m))))
@@ -77,10 +70,6 @@ pub async fn show_media(
     _u: ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<MediaJson>, AppError> {
-    let m = state
-        .store
-        .get_media(MediaId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = state.store.get_media(MediaId(id)).await?.ok_or(AppError::NotFound)?;
     Ok(Json(MediaJson::new(&m)))
 }

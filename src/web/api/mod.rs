@@ -72,35 +72,18 @@ async fn show_openapi() -> Json<utoipa::openapi::OpenApi> {
 pub fn routes(cfg: &Config) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(show_openapi))
-        .route(
-            "/articles",
-            get(articles::list_articles).post(articles::create_article),
-        )
-        .route(
-            "/articles/{id}",
-            get(articles::show_article).patch(articles::update_article),
-        )
-        .route(
-            "/articles/{id}/corrections",
-            post(articles::create_correction),
-        )
+        .route("/articles", get(articles::list_articles).post(articles::create_article))
+        .route("/articles/{id}", get(articles::show_article).patch(articles::update_article))
+        .route("/articles/{id}/corrections", post(articles::create_correction))
         .route("/articles/{id}/revisions", get(articles::list_revisions))
         .route(
             "/media",
-            post(media::create_media).layer(DefaultBodyLimit::max(
-                cfg.server.max_upload_bytes + 1024 * 1024,
-            )),
+            post(media::create_media).layer(DefaultBodyLimit::max(cfg.server.max_upload_bytes + 1024 * 1024)),
         )
         .route("/media/{id}", get(media::show_media))
         .route("/me", get(accounts::show_me))
-        .route(
-            "/users",
-            get(accounts::list_users).post(accounts::create_user),
-        )
+        .route("/users", get(accounts::list_users).post(accounts::create_user))
         .route("/tokens", get(accounts::list_tokens))
-        .route(
-            "/tokens/{id}",
-            axum::routing::delete(accounts::delete_token),
-        )
+        .route("/tokens/{id}", axum::routing::delete(accounts::delete_token))
         .fallback(|| async { crate::error::AppError::NotFound })
 }

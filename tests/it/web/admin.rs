@@ -23,32 +23,16 @@ fn article_form(csrf: &str, action: &str, headline: &str, body: &str) -> Form {
 }
 
 async fn post_form(app: &TestApp, path: &str, form: Form) -> reqwest::Response {
-    app.http
-        .post(app.url(path))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    app.http.post(app.url(path)).multipart(form).send().await.unwrap()
 }
 
 #[tokio::test]
 async fn admin_pages_need_a_login() {
     let app = spawn_app().await;
-    for path in [
-        "/admin",
-        "/admin/articles/new",
-        "/admin/users",
-        "/admin/articles/1/revisions",
-    ] {
+    for path in ["/admin", "/admin/articles/new", "/admin/users", "/admin/articles/1/revisions"] {
         let r = app.http.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 303, "{path}");
-        assert!(
-            r.headers()["location"]
-                .to_str()
-                .unwrap()
-                .starts_with("/admin/login?next="),
-            "{path}"
-        );
+        assert!(r.headers()["location"].to_str().unwrap().starts_with("/admin/login?next="), "{path}");
     }
 }
 
@@ -69,10 +53,7 @@ async fn a_wrong_password_is_refused_with_the_email_kept() {
     let r = app
         .http
         .post(app.url("/admin/login"))
-        .form(&[
-            ("email", "nobody@example.org"),
-            ("password", "wrong password!"),
-        ])
+        .form(&[("email", "nobody@example.org"), ("password", "wrong password!")])
         .send()
         .await
         .unwrap();
@@ -90,65 +71,29 @@ async fn an_editor_writes_previews_uploads_and_publishes() {
     let r = post_form(
         &app,
         "/admin/articles/new",
-        article_form(
-            &csrf,
-            "preview",
-            "Tram Line Approved",
-            "The council \"voted\" -- at last.",
-        ),
+        article_form(&csrf, "preview", "Tram Line Approved", "The council \"voted\" -- at last."),
     )
     .await;
     assert_eq!(r.status().as_u16(), 200);
     let html = r.text().await.unwrap();
-    assert_eq!(
-        texts(&html, ".preview .body p"),
-        ["PORT ALDER — The council “voted” — at last."]
-    );
-    assert_eq!(
-        app.store
-            .list_articles(&Default::default())
-            .await
-            .unwrap()
-            .total,
-        0
-    );
+    assert_eq!(texts(&html, ".preview .body p"), ["PORT ALDER — The council “voted” — at last."]);
+    assert_eq!(app.store.list_articles(&Default::default()).await.unwrap().total, 0);
 
     // Save a draft with a photo.
     let form = article_form(&csrf, "save", "Tram Line Approved", "The council voted.")
         .text("photo_alt", "A tram at the harbour")
         .text("photo_caption", "The new line")
         .text("photo_credit", "Gazette")
-        .part(
-            "photo",
-            Part::bytes(jpeg(1200, 800))
-                .file_name("tram.jpg")
-                .mime_str("image/jpeg")
-                .unwrap(),
-        );
+        .part("photo", Part::bytes(jpeg(1200, 800)).file_name("tram.jpg").mime_str("image/jpeg").unwrap());
     let r = post_form(&app, "/admin/articles/new", form).await;
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
-    let edit = r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let edit = r.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_owned();
     let id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
-    let a = app
-        .store
-        .get_article(dateline::domain::ArticleId(id))
-        .await
-        .unwrap()
-        .unwrap();
+    let a = app.store.get_article(dateline::domain::ArticleId(id)).await.unwrap().unwrap();
     assert_eq!(a.status, dateline::domain::Status::Draft);
     let photo = a.photo.clone().expect("photo stored");
     assert_eq!((photo.media.width, photo.media.height), (1200, 800));
-    assert_eq!(
-        app.get(&a.permalink(app.cfg.tz())).await.0,
-        404,
-        "drafts are not public"
-    );
+    assert_eq!(app.get(&a.permalink(app.cfg.tz())).await.0, 404, "drafts are not public");
 
     // Publish: readers see it on the front page and its section page.
     let (_, page) = app.get(&edit).await;
@@ -160,25 +105,12 @@ async fn an_editor_writes_previews_uploads_and_publishes() {
     assert_eq!(r.status().as_u16(), 303);
     for path in ["/", "/section/city/"] {
         let (_, html) = app.get(path).await;
-        assert!(
-            texts(&html, ".card-title")
-                .iter()
-                .any(|t| t == "Tram Line Approved"),
-            "{path}"
-        );
+        assert!(texts(&html, ".card-title").iter().any(|t| t == "Tram Line Approved"), "{path}");
     }
-    let a = app
-        .store
-        .get_article(dateline::domain::ArticleId(id))
-        .await
-        .unwrap()
-        .unwrap();
+    let a = app.store.get_article(dateline::domain::ArticleId(id)).await.unwrap().unwrap();
     let (status, html) = app.get(&a.permalink(app.cfg.tz())).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        crate::common::attrs(&html, "figure img", "alt"),
-        ["A tram at the harbour"]
-    );
+    assert_eq!(crate::common::attrs(&html, "figure img", "alt"), ["A tram at the harbour"]);
     assert_eq!(app.store.list_revisions(a.id).await.unwrap().len(), 2);
     let (status, revs) = app.get(&format!("{edit}/revisions")).await;
     assert_eq!(status, 200);
@@ -195,8 +127,7 @@ async fn scheduling_in_the_future_keeps_the_article_hidden() {
         .with_timezone(&app.cfg.tz())
         .format("%Y-%m-%dT%H:%M")
         .to_string();
-    let form = article_form(&csrf, "schedule", "Budget Vote Next Week", "Soon.")
-        .text("published_at", later);
+    let form = article_form(&csrf, "schedule", "Budget Vote Next Week", "Soon.").text("published_at", later);
     let r = post_form(&app, "/admin/articles/new", form).await;
     assert_eq!(r.status().as_u16(), 303);
     let all = app.store.list_articles(&Default::default()).await.unwrap();
@@ -221,10 +152,8 @@ async fn a_form_with_errors_answers_422_and_keeps_every_word() {
     assert_eq!(texts(&html, "#body"), [body]);
     assert_eq!(texts(&html, "#headline-error"), ["Enter a headline."]);
     assert!(!texts(&html, "#published_at-error").is_empty());
-    let form = article_form(&csrf, "save", "Fine", "Text").part(
-        "photo",
-        Part::bytes(b"<svg onload=alert(1)>".to_vec()).file_name("x.svg"),
-    );
+    let form = article_form(&csrf, "save", "Fine", "Text")
+        .part("photo", Part::bytes(b"<svg onload=alert(1)>".to_vec()).file_name("x.svg"));
     let r = post_form(&app, "/admin/articles/new", form).await;
     assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.unwrap();
@@ -238,29 +167,14 @@ async fn authors_submit_but_cannot_publish() {
     app.add_user("au@example.org", Role::Author).await;
     app.login("au@example.org").await;
     let csrf = app.csrf().await;
-    let r = post_form(
-        &app,
-        "/admin/articles/new",
-        article_form(&csrf, "publish", "My Scoop", "Words"),
-    )
-    .await;
+    let r = post_form(&app, "/admin/articles/new", article_form(&csrf, "publish", "My Scoop", "Words")).await;
     assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("Only editors can publish"), "{html}");
     assert_eq!(texts(&html, "#body"), ["Words"]);
-    let r = post_form(
-        &app,
-        "/admin/articles/new",
-        article_form(&csrf, "submit", "My Scoop", "Words"),
-    )
-    .await;
+    let r = post_form(&app, "/admin/articles/new", article_form(&csrf, "submit", "My Scoop", "Words")).await;
     assert_eq!(r.status().as_u16(), 303);
-    let a = &app
-        .store
-        .list_articles(&Default::default())
-        .await
-        .unwrap()
-        .items[0];
+    let a = &app.store.list_articles(&Default::default()).await.unwrap().items[0];
     assert_eq!(a.status, dateline::domain::Status::Pending);
     assert_eq!(app.get("/admin/users").await.0, 403);
 }
@@ -270,12 +184,7 @@ async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
     let app = spawn_app().await;
     app.add_user("ed@example.org", Role::Editor).await;
     app.login("ed@example.org").await;
-    let r = post_form(
-        &app,
-        "/admin/articles/new",
-        article_form("forged", "save", "X", "Y"),
-    )
-    .await;
+    let r = post_form(&app, "/admin/articles/new", article_form("forged", "save", "X", "Y")).await;
     assert_eq!(r.status().as_u16(), 403);
     let csrf = app.csrf().await;
     let r = app
@@ -287,14 +196,7 @@ async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
-    assert_eq!(
-        app.store
-            .list_articles(&Default::default())
-            .await
-            .unwrap()
-            .total,
-        0
-    );
+    assert_eq!(app.store.list_articles(&Default::default()).await.unwrap().total, 0);
 }
 
 #[tokio::test]
@@ -303,12 +205,7 @@ async fn text_sent_after_the_login_expired_comes_back_after_logging_in() {
     app.add_user("ed@example.org", Role::Editor).await;
     // A browser without a session (expired) submits the editor.
     let body = "Three paragraphs of reporting that must survive.";
-    let r = post_form(
-        &app,
-        "/admin/articles/new",
-        article_form("stale", "save", "Late Night Story", body),
-    )
-    .await;
+    let r = post_form(&app, "/admin/articles/new", article_form("stale", "save", "Late Night Story", body)).await;
     assert_eq!(r.status().as_u16(), 303);
     let to_login = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(to_login.starts_with("/admin/login?next="));
@@ -317,11 +214,7 @@ async fn text_sent_after_the_login_expired_comes_back_after_logging_in() {
     let r = app
         .http
         .post(app.url("/admin/login"))
-        .form(&[
-            ("email", "ed@example.org"),
-            ("password", "a long enough password"),
-            ("next", next.as_str()),
-        ])
+        .form(&[("email", "ed@example.org"), ("password", "a long enough password"), ("next", next.as_str())])
         .send()
         .await
         .unwrap();
@@ -330,13 +223,8 @@ async fn text_sent_after_the_login_expired_comes_back_after_logging_in() {
     let (status, html) = app.get(&back).await;
     assert_eq!(status, 200);
     assert_eq!(texts(&html, "#body"), [body]);
-    assert_eq!(
-        crate::common::attrs(&html, "#headline", "value"),
-        ["Late Night Story"]
-    );
-    assert!(texts(&html, ".notice")
-        .iter()
-        .any(|t| t.contains("text was kept")));
+    assert_eq!(crate::common::attrs(&html, "#headline", "value"), ["Late Night Story"]);
+    assert!(texts(&html, ".notice").iter().any(|t| t.contains("text was kept")));
 }
 
 #[tokio::test]
@@ -344,20 +232,12 @@ async fn editors_add_corrections_that_readers_see() {
     let app = spawn_app().await;
     app.add_user("ed@example.org", Role::Editor).await;
     app.login("ed@example.org").await;
-    let a = app
-        .import(&crate::common::seed_dir().join("article.md"))
-        .await;
+    let a = app.import(&crate::common::seed_dir().join("article.md")).await;
     let csrf = app.csrf().await;
     let r = app
         .http
         .post(app.url(&format!("/admin/articles/{}/corrections", a.id.0)))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            (
-                "body",
-                "An earlier version misstated the date of the talks.",
-            ),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("body", "An earlier version misstated the date of the talks.")])
         .send()
         .await
         .unwrap();
@@ -373,19 +253,13 @@ async fn changing_a_slug_leaves_a_permanent_redirect() {
     let app = spawn_app().await;
     app.add_user("ed@example.org", Role::Editor).await;
     app.login("ed@example.org").await;
-    let a = app
-        .import(&crate::common::seed_dir().join("article.md"))
-        .await;
+    let a = app.import(&crate::common::seed_dir().join("article.md")).await;
     let old = a.permalink(app.cfg.tz());
     let csrf = app.csrf().await;
     let form = article_form(&csrf, "save", &a.headline, &a.body).text("slug", "biden-putin-summit");
     let form = form.text(
         "published_at",
-        a.published_at
-            .unwrap()
-            .with_timezone(&app.cfg.tz())
-            .format("%Y-%m-%dT%H:%M")
-            .to_string(),
+        a.published_at.unwrap().with_timezone(&app.cfg.tz()).format("%Y-%m-%dT%H:%M").to_string(),
     );
     let r = post_form(&app, &format!("/admin/articles/{}", a.id.0), form).await;
     assert_eq!(r.status().as_u16(), 303);
@@ -398,48 +272,28 @@ async fn changing_a_slug_leaves_a_permanent_redirect() {
 #[tokio::test]
 async fn the_first_admin_is_created_through_the_one_time_link() {
     let app = spawn_app().await;
-    let link = dateline::web::auth::announce_setup_link(&app.store, &app.cfg)
-        .await
-        .unwrap()
-        .expect("no user yet");
+    let link = dateline::web::auth::announce_setup_link(&app.store, &app.cfg).await.unwrap().expect("no user yet");
     let path = link.replace(app.cfg.base_url(), "");
     assert_eq!(app.get("/setup/not-the-token").await.0, 404);
     assert_eq!(app.get(&path).await.0, 200);
     let r = app
         .http
         .post(app.url(&path))
-        .form(&[
-            ("email", "boss@example.org"),
-            ("name", "Boss"),
-            ("password", "short"),
-        ])
+        .form(&[("email", "boss@example.org"), ("name", "Boss"), ("password", "short")])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 422);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("value=\"boss@example.org\""));
+    assert!(r.text().await.unwrap().contains("value=\"boss@example.org\""));
     let r = app
         .http
         .post(app.url(&path))
-        .form(&[
-            ("email", "boss@example.org"),
-            ("name", "Boss"),
-            ("password", "a long enough password"),
-        ])
+        .form(&[("email", "boss@example.org"), ("name", "Boss"), ("password", "a long enough password")])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(app.get("/admin").await.0, 200, "logged in as the new admin");
     assert_eq!(app.get(&path).await.0, 404, "the link works once");
-    assert!(
-        dateline::web::auth::announce_setup_link(&app.store, &app.cfg)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(dateline::web::auth::announce_setup_link(&app.store, &app.cfg).await.unwrap().is_none());
 }

@@ -5,13 +5,7 @@ use serde_json::{json, Value};
 
 use crate::common::{jpeg, spawn_app, TestApp};
 
-async fn call(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
+async fn call(app: &TestApp, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
     let mut req = app.http.request(method, app.url(path)).bearer_auth(token);
     if let Some(b) = body {
         req = req.json(&b);
@@ -25,21 +19,9 @@ async fn call(
 #[tokio::test]
 async fn the_api_needs_a_valid_token() {
     let app = spawn_app().await;
-    let r = app
-        .http
-        .get(app.url("/api/v1/articles"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.http.get(app.url("/api/v1/articles")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
-    let (status, body) = call(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/articles",
-        "dl_wrong",
-        None,
-    )
-    .await;
+    let (status, body) = call(&app, reqwest::Method::GET, "/api/v1/articles", "dl_wrong", None).await;
     assert_eq!(status, 401);
     assert_eq!(body["error"], "Please log in.");
 }
@@ -61,10 +43,7 @@ async fn an_editor_creates_uploads_publishes_and_corrects_over_the_api() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 201);
     let media: Value = r.json().await.unwrap();
-    assert_eq!(
-        (media["width"].as_u64(), media["height"].as_u64()),
-        (Some(1000), Some(500))
-    );
+    assert_eq!((media["width"].as_u64(), media["height"].as_u64()), (Some(1000), Some(500)));
 
     let (status, a) = call(
         &app,
@@ -112,45 +91,19 @@ async fn an_editor_creates_uploads_publishes_and_corrects_over_the_api() {
     assert_eq!(status, 201);
     assert_eq!(a["corrections"][0]["body"], "Fixed the date.");
 
-    let (status, list) = call(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/articles?status=published",
-        &token,
-        None,
-    )
-    .await;
+    let (status, list) = call(&app, reqwest::Method::GET, "/api/v1/articles?status=published", &token, None).await;
     assert_eq!(status, 200);
     assert_eq!(list["articles"].as_array().unwrap().len(), 1);
     assert_eq!(list["total"], 1);
-    let (_, revs) = call(
-        &app,
-        reqwest::Method::GET,
-        &format!("/api/v1/articles/{id}/revisions"),
-        &token,
-        None,
-    )
-    .await;
+    let (_, revs) = call(&app, reqwest::Method::GET, &format!("/api/v1/articles/{id}/revisions"), &token, None).await;
     assert_eq!(revs["revisions"].as_array().unwrap().len(), 2);
 
-    let (status, body) = call(
-        &app,
-        reqwest::Method::PATCH,
-        &format!("/api/v1/articles/{id}"),
-        &token,
-        Some(json!({"headline": ""})),
-    )
-    .await;
+    let (status, body) =
+        call(&app, reqwest::Method::PATCH, &format!("/api/v1/articles/{id}"), &token, Some(json!({"headline": ""})))
+            .await;
     assert_eq!(status, 422);
     assert_eq!(body["fields"]["headline"], "Enter a headline.");
-    let (status, _) = call(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/articles?limit=1000",
-        &token,
-        None,
-    )
-    .await;
+    let (status, _) = call(&app, reqwest::Method::GET, "/api/v1/articles?limit=1000", &token, None).await;
     assert_eq!(status, 400);
 }
 
@@ -168,14 +121,8 @@ async fn roles_are_checked_on_every_api_call() {
     )
     .await;
     assert_eq!(status, 403, "{body}");
-    let (status, a) = call(
-        &app,
-        reqwest::Method::POST,
-        "/api/v1/articles",
-        &token,
-        Some(json!({"headline": "Scoop"})),
-    )
-    .await;
+    let (status, a) =
+        call(&app, reqwest::Method::POST, "/api/v1/articles", &token, Some(json!({"headline": "Scoop"}))).await;
     assert_eq!(status, 201);
     let (status, _) = call(
         &app,
@@ -227,13 +174,7 @@ async fn revoked_tokens_stop_working_at_once() {
     let token = app.token(&email).await;
     let (_, list) = call(&app, reqwest::Method::GET, "/api/v1/tokens", &token, None).await;
     let id = list["tokens"][0]["id"].as_i64().unwrap();
-    let r = app
-        .http
-        .delete(app.url(&format!("/api/v1/tokens/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.http.delete(app.url(&format!("/api/v1/tokens/{id}"))).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 204);
     let (status, _) = call(&app, reqwest::Method::GET, "/api/v1/me", &token, None).await;
     assert_eq!(status, 401);
@@ -242,15 +183,7 @@ async fn revoked_tokens_stop_working_at_once() {
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .http
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/api/v1/articles",
@@ -263,8 +196,5 @@ async fn the_openapi_document_describes_every_route() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
-    assert_eq!(
-        doc["components"]["securitySchemes"]["bearer"]["scheme"],
-        "bearer"
-    );
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 }

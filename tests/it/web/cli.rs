@@ -23,24 +23,13 @@ impl Drop for Child {
 async fn import_then_serve_shows_the_seed_article() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
-    let out = dateline()
-        .args(["--data", data, "import", "markdown"])
-        .arg(seed_dir().join("article.md"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out =
+        dateline().args(["--data", data, "import", "markdown"]).arg(seed_dir().join("article.md")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(printed.contains("/2022/02/2"), "{printed}");
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let listen = format!("127.0.0.1:{port}");
     let _server = Child(
         dateline()
@@ -54,36 +43,17 @@ async fn import_then_serve_shows_the_seed_article() {
     let base = format!("http://{listen}");
     let mut up = false;
     for _ in 0..100 {
-        if http
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
+        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
             up = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(up, "server did not start");
-    let front = http
-        .get(format!("{base}/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let front = http.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
     let href = crate::common::attrs(&front, ".card-title a", "href");
     assert_eq!(href.len(), 1, "only the imported article, no demo");
-    let html = http
-        .get(format!("{base}{}", href[0]))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = http.get(format!("{base}{}", href[0])).send().await.unwrap().text().await.unwrap();
     assert!(texts(&html, "h1")[0].starts_with("Biden Tentatively Agrees"));
     assert_eq!(texts(&html, ".body p").len(), 14);
     assert!(texts(&html, "figcaption")[0].starts_with("U.S. President Joe Biden"));
@@ -95,23 +65,12 @@ fn a_malformed_front_matter_file_is_reported_with_its_line_and_nothing_is_writte
     let file = dir.path().join("bad.md");
     std::fs::write(&file, "---\ntitle: Good\ndate: [not, a, date\n---\nBody\n").unwrap();
     let data = dir.path().join("data");
-    let out = dateline()
-        .arg("--data")
-        .arg(&data)
-        .args(["import", "markdown"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = dateline().arg("--data").arg(&data).args(["import", "markdown"]).arg(&file).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.md:"), "{err}");
     assert!(err.contains(":3:") || err.contains(":4:"), "{err}");
-    let out = dateline()
-        .arg("--data")
-        .arg(&data)
-        .args(["token", "list"])
-        .output()
-        .unwrap();
+    let out = dateline().arg("--data").arg(&data).args(["token", "list"]).output().unwrap();
     assert!(out.status.success());
 }
 
@@ -138,36 +97,15 @@ fn users_and_tokens_are_made_from_the_command_line() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"a long enough password\n")
-        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a long enough password\n").unwrap();
     assert!(child.wait_with_output().unwrap().status.success());
-    let out = dateline()
-        .args([
-            "--data",
-            data,
-            "token",
-            "create",
-            "--email",
-            "ed@example.org",
-        ])
-        .output()
-        .unwrap();
+    let out = dateline().args(["--data", data, "token", "create", "--email", "ed@example.org"]).output().unwrap();
     assert!(out.status.success());
     let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert!(token.starts_with("dl_") && token.len() > 40, "{token}");
-    let out = dateline()
-        .args(["--data", data, "token", "revoke", "1"])
-        .output()
-        .unwrap();
+    let out = dateline().args(["--data", data, "token", "revoke", "1"]).output().unwrap();
     assert!(out.status.success());
-    let out = dateline()
-        .args(["--data", data, "token", "list"])
-        .output()
-        .unwrap();
+    let out = dateline().args(["--data", data, "token", "list"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("revoked"));
     for sub in [
         vec!["--help"],
@@ -176,9 +114,6 @@ fn users_and_tokens_are_made_from_the_command_line() {
         vec!["user", "add", "--help"],
         vec!["token", "create", "--help"],
     ] {
-        assert!(
-            dateline().args(&sub).output().unwrap().status.success(),
-            "{sub:?}"
-        );
+        assert!(dateline().args(&sub).output().unwrap().status.success(), "{sub:?}");
     }
 }

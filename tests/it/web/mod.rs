@@ -4,3 +4,4 @@ mod admin;
 mod api;
 mod cli;
 mod public;
+mod syndication;

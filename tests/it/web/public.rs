@@ -6,10 +6,7 @@ use crate::common::{attrs, seed_dir, spawn_app, spawn_with, texts};
 fn seed_paragraphs() -> Vec<String> {
     let text = std::fs::read_to_string(seed_dir().join("article.md")).unwrap();
     let body = text.splitn(3, "---").nth(2).unwrap();
-    body.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect()
+    body.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
 }
 
 #[tokio::test]
@@ -17,30 +14,18 @@ async fn the_seed_article_renders_completely() {
     let app = spawn_app().await;
     let a = app.import(&seed_dir().join("article.md")).await;
     let path = a.permalink(app.cfg.tz());
-    assert_eq!(
-        path,
-        "/2022/02/20/biden-tentatively-agrees-to-summit-with-putin/"
-    );
+    assert_eq!(path, "/2022/02/20/biden-tentatively-agrees-to-summit-with-putin/");
     let (status, html) = app.get(&path).await;
     assert_eq!(status, 200);
 
     let h1 = texts(&html, "h1");
     assert_eq!(h1.len(), 1);
-    assert!(
-        h1[0].starts_with("Biden Tentatively Agrees To Summit With Putin"),
-        "{h1:?}"
-    );
+    assert!(h1[0].starts_with("Biden Tentatively Agrees To Summit With Putin"), "{h1:?}");
     assert!(h1[0].ends_with("Could Come ‘Very Soon’"), "{h1:?}");
     let caption = texts(&html, "figure figcaption");
-    assert!(
-        caption[0].contains("U.S. President Joe Biden and Russian President Vladimir Putin"),
-        "{caption:?}"
-    );
+    assert!(caption[0].contains("U.S. President Joe Biden and Russian President Vladimir Putin"), "{caption:?}");
     assert!(caption[0].contains("Illustration"));
-    assert_eq!(
-        attrs(&html, "figure img", "alt"),
-        ["Two stylised figures at podiums facing each other"]
-    );
+    assert_eq!(attrs(&html, "figure img", "alt"), ["Two stylised figures at podiums facing each other"]);
 
     let paras = texts(&html, ".body p");
     let expected = seed_paragraphs();
@@ -50,32 +35,21 @@ async fn the_seed_article_renders_completely() {
         assert_eq!(got, want);
     }
     assert_eq!(texts(&html, ".body p .dateline"), ["WASHINGTON —"]);
-    assert_eq!(
-        attrs(&html, "time.published", "datetime")[0],
-        "2022-02-20T21:30:00-05:00"
-    );
-    assert_eq!(
-        texts(&html, ".tags a"),
-        ["Russia", "Ukraine", "United States", "Diplomacy"]
-    );
+    assert_eq!(attrs(&html, "time.published", "datetime")[0], "2022-02-20T21:30:00-05:00");
+    assert_eq!(texts(&html, ".tags a"), ["Russia", "Ukraine", "United States", "Diplomacy"]);
     assert_eq!(texts(&html, ".byline a"), ["World Desk"]);
+    assert!(texts(&html, ".updated").is_empty(), "an imported story was not updated by its import");
     assert_eq!(texts(&html, "#reply-title"), ["Leave a Reply"]);
 
     // The photo answers in every advertised size.
     let src = attrs(&html, "figure img", "src").remove(0);
     let srcset = attrs(&html, "figure img", "srcset").remove(0);
-    assert!(
-        srcset.contains("480w") && srcset.contains("1600w"),
-        "{srcset}"
-    );
+    assert!(srcset.contains("480w") && srcset.contains("1600w"), "{srcset}");
     let r = app.http.get(app.url(&src)).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["content-type"], "image/jpeg");
     let img = image::load_from_memory(&r.bytes().await.unwrap()).unwrap();
-    assert_eq!(
-        img.width().to_string(),
-        attrs(&html, "figure img", "width")[0]
-    );
+    assert_eq!(img.width().to_string(), attrs(&html, "figure img", "width")[0]);
 }
 
 #[tokio::test]
@@ -83,31 +57,13 @@ async fn lists_show_published_articles_on_front_section_tag_author_and_archive_p
     let app = spawn_app().await;
     app.import(&seed_dir().join("article.md")).await;
     let headline = "Biden Tentatively Agrees";
-    for path in [
-        "/",
-        "/section/world/",
-        "/tag/ukraine/",
-        "/author/world-desk/",
-        "/2022/",
-        "/2022/02/",
-        "/2022/02/20/",
-    ] {
+    for path in ["/", "/section/world/", "/tag/ukraine/", "/author/world-desk/", "/2022/", "/2022/02/", "/2022/02/20/"]
+    {
         let (status, html) = app.get(path).await;
         assert_eq!(status, 200, "{path}");
-        assert!(
-            texts(&html, ".card-title")
-                .iter()
-                .any(|t| t.starts_with(headline)),
-            "{path}: {html}"
-        );
+        assert!(texts(&html, ".card-title").iter().any(|t| t.starts_with(headline)), "{path}: {html}");
     }
-    for path in [
-        "/section/nope/",
-        "/2022/02/21/",
-        "/1999/",
-        "/2022/13/",
-        "/?page=2",
-    ] {
+    for path in ["/section/nope/", "/2022/02/21/", "/1999/", "/2022/13/", "/?page=2"] {
         assert_eq!(app.get(path).await.0, 404, "{path}");
     }
 }
@@ -115,17 +71,9 @@ async fn lists_show_published_articles_on_front_section_tag_author_and_archive_p
 #[tokio::test]
 async fn unknown_paths_answer_a_404_page() {
     let app = spawn_app().await;
-    let r = app
-        .http
-        .get(app.url("/no/such/page/here/ever"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.http.get(app.url("/no/such/page/here/ever")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 404);
-    assert!(r.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/html"));
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     let html = r.text().await.unwrap();
     assert_eq!(texts(&html, "h1"), ["Page not found"]);
     assert_eq!(app.get("/2022/02/20/no-such-article/").await.0, 404);
@@ -145,39 +93,20 @@ async fn cached_pages_revalidate_compress_and_drop_on_change() {
     assert!(second.headers().contains_key("last-modified"));
     assert_eq!(second.text().await.unwrap(), body);
 
-    let revalidate = app
-        .http
-        .get(app.url("/"))
-        .header("if-none-match", etag.clone())
-        .send()
-        .await
-        .unwrap();
+    let revalidate = app.http.get(app.url("/")).header("if-none-match", etag.clone()).send().await.unwrap();
     assert_eq!(revalidate.status().as_u16(), 304);
     for coding in ["gzip", "br"] {
-        let r = app
-            .http
-            .get(app.url("/"))
-            .header("accept-encoding", coding)
-            .send()
-            .await
-            .unwrap();
+        let r = app.http.get(app.url("/")).header("accept-encoding", coding).send().await.unwrap();
         assert_eq!(r.headers()["content-encoding"], coding);
     }
 
     // An unkeyed query parameter or header does not make a different page.
-    let other = app
-        .http
-        .get(app.url("/?utm_source=x"))
-        .header("x-forwarded-host", "evil.example")
-        .send()
-        .await
-        .unwrap();
+    let other =
+        app.http.get(app.url("/?utm_source=x")).header("x-forwarded-host", "evil.example").send().await.unwrap();
     assert_eq!(other.headers()["etag"], etag);
 
     // A change drops the cache: the new article appears at once.
-    let tok_user = app
-        .add_user("ed@example.org", dateline::domain::Role::Editor)
-        .await;
+    let tok_user = app.add_user("ed@example.org", dateline::domain::Role::Editor).await;
     let token = app.token(&tok_user).await;
     let r = app
         .http
@@ -202,10 +131,7 @@ async fn health_and_metrics_answer() {
     app.get("/").await;
     let (status, text) = app.get("/metrics").await;
     assert_eq!(status, 200);
-    assert!(
-        text.contains("dateline_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"}"),
-        "{text}"
-    );
+    assert!(text.contains("dateline_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"}"), "{text}");
     assert!(text.contains("dateline_http_request_duration_seconds_bucket"));
     assert!(text.contains("dateline_page_cache_hits_total 1"), "{text}");
 }
@@ -226,22 +152,11 @@ async fn the_demo_site_fills_an_empty_site_once() {
     let first = attrs(&html, ".card-title a", "href").remove(0);
     let (_, story) = app.get(&first).await;
     let body = texts(&story, ".body").join(" ");
-    assert!(
-        body.contains('“') && body.contains('”') && !body.contains('"'),
-        "{body}"
-    );
+    assert!(body.contains('“') && body.contains('”') && !body.contains('"'), "{body}");
     assert!(body.contains('—'));
     // Seeding again (a restart) adds nothing.
-    dateline::demo::seed_if_empty(&app.store, &app.cfg)
-        .await
-        .unwrap();
-    let all = app
-        .store
-        .list_articles(&dateline::store::ArticleQuery {
-            limit: 100,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    dateline::demo::seed_if_empty(&app.store, &app.cfg).await.unwrap();
+    let all =
+        app.store.list_articles(&dateline::store::ArticleQuery { limit: 100, ..Default::default() }).await.unwrap();
     assert_eq!(all.total, 9);
 }

@@ -1,0 +1,245 @@
+//! What other machines read from a page: Open Graph and Twitter card tags,
+//! schema.org JSON-LD (`NewsArticle`, `BreadcrumbList`, `WebSite`), built from
+//! serialised structs and escaped so no article text can end the script element.
+
+use chrono::SecondsFormat;
+use serde::Serialize;
+
+use super::view::{ArticleView, MetaTag};
+use crate::config::Config;
+use crate::domain::Article;
+
+/// Returns the absolute URL of the social-card crop of an article's photo.
+pub fn card_image(cfg: &Config, a: &Article) -> Option<String> {
+    a.photo.as_ref().map(|p| format!("{}/media/{}/card.jpg", cfg.base_url(), p.media.id.0))
+}
+
+/// Builds the Open Graph and Twitter tags of an article page.
+pub fn article_meta(cfg: &Config, a: &Article, v: &ArticleView, url: &str) -> Vec<MetaTag> {
+    let og = |key: &'static str, content: String| MetaTag { attr: "property", key, content };
+    let tw = |key: &'static str, content: String| MetaTag { attr: "name", key, content };
+    let mut m = vec![
+        og("og:type", "article".into()),
+        og("og:site_name", cfg.site.title.clone()),
+        og("og:title", v.headline.clone()),
+        og("og:description", v.excerpt.clone()),
+        og("og:url", url.to_owned()),
+        og("og:locale", cfg.site.language.replace('-', "_")),
+    ];
+    if let (Some(img), Some(p)) = (card_image(cfg, a), &a.photo) {
+        m.push(og("og:image", img.clone()));
+        m.push(og("og:image:width", crate::media::CARD.0.to_string()));
+        m.push(og("og:image:height", crate::media::CARD.1.to_string()));
+        m.push(og("og:image:alt", p.alt.clone()));
+        m.push(tw("twitter:image", img));
+        m.push(tw("twitter:image:alt", p.alt.clone()));
+    }
+    if let Some(t) = a.published_at {
+        m.push(og("article:published_time", t.to_rfc3339_opts(SecondsFormat::Secs, true)));
+    }
+    m.push(og("article:modified_time", a.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true)));
+    if let Some(s) = &a.section {
+        m.push(og("article:section", s.name.clone()));
+    }
+    for t in &a.tags {
+        m.push(og("article:tag", t.name.clone()));
+    }
+    for au in &a.authors {
+        m.push(og("article:author", format!("{}/author/{}/", cfg.base_url(), au.slug)));
+    }
+    m.push(tw("twitter:card", if a.photo.is_some() { "summary_large_image" } else { "summary" }.into()));
+    m.push(tw("twitter:title", v.headline.clone()));
+    m.push(tw("twitter:description", v.excerpt.clone()));
+    m
+}
+
+#[derive(Serialize)]
+struct Thing<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<ImageObject>,
+}
+
+#[derive(Serialize)]
+struct ImageObject {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: String,
+    width: u32,
+    height: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: &'a str,
+    description: &'a str,
+    url: &'a str,
+    main_entity_of_page: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    image: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    date_modified: String,
+    author: Vec<Thing<'a>>,
+    publisher: Thing<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dateline: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    article_section: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keywords: Option<String>,
+    is_accessible_for_free: bool,
+    in_language: &'a str,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    position: usize,
+    name: String,
+    item: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BreadcrumbList {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item_list_element: Vec<Crumb>,
+}
+
+#[derive(Serialize)]
+struct WebSite<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+    description: &'a str,
+    publisher: Thing<'a>,
+}
+
+fn publisher(cfg: &Config) -> Thing<'_> {
+    Thing {
+        kind: "NewsMediaOrganization",
+        name: &cfg.site.title,
+        url: Some(format!("{}/", cfg.base_url())),
+        logo: Some(ImageObject {
+            kind: "ImageObject",
+            url: format!("{}/static/logo.png", cfg.base_url()),
+            width: 512,
+            height: 512,
+        }),
+    }
+}
+
+/// Serialises JSON for a `<script type="application/ld+json">` element: `<`, `>`
+/// and `&` become `\u` escapes, so text like `</script>` cannot end the element.
+pub fn script_json(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Builds the JSON-LD of an article page: the `NewsArticle` and its breadcrumbs.
+pub fn article_jsonld(cfg: &Config, a: &Article, v: &ArticleView, url: &str) -> String {
+    let base = cfg.base_url();
+    let mut image = Vec::new();
+    if let Some(p) = &a.photo {
+        image.push(format!("{base}/media/{}/card.jpg", p.media.id.0));
+        if let Some(w) = p.media.widths.iter().max() {
+            image.push(format!("{base}/media/{}/{w}.jpg", p.media.id.0));
+        }
+    }
+    let keywords = (!a.tags.is_empty()).then(|| a.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "));
+    let article = NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        headline: &v.headline,
+        description: &v.excerpt,
+        url,
+        main_entity_of_page: url,
+        image,
+        date_published: a.published_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        date_modified: a.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        author: a
+            .authors
+            .iter()
+            .map(|au| Thing {
+                kind: "Person",
+                name: &au.name,
+                url: Some(format!("{base}/author/{}/", au.slug)),
+                logo: None,
+            })
+            .collect(),
+        publisher: publisher(cfg),
+        dateline: a.dateline.as_deref(),
+        article_section: a.section.as_ref().map(|s| s.name.as_str()),
+        keywords,
+        is_accessible_for_free: true,
+        in_language: &cfg.site.language,
+    };
+    let mut crumbs =
+        vec![Crumb { kind: "ListItem", position: 1, name: cfg.site.title.clone(), item: format!("{base}/") }];
+    if let Some(s) = &a.section {
+        crumbs.push(Crumb {
+            kind: "ListItem",
+            position: 2,
+            name: s.name.clone(),
+            item: format!("{base}/section/{}/", s.slug),
+        });
+    }
+    crumbs.push(Crumb { kind: "ListItem", position: crumbs.len() + 1, name: v.headline.clone(), item: url.to_owned() });
+    let trail = BreadcrumbList { context: "https://schema.org", kind: "BreadcrumbList", item_list_element: crumbs };
+    format!("[{},{}]", script_json(&article), script_json(&trail))
+}
+
+/// Builds the JSON-LD of the front page: the `WebSite`.
+///
+/// A `SearchAction` joins it once the site has search (issue #11).
+pub fn website_jsonld(cfg: &Config) -> String {
+    script_json(&WebSite {
+        context: "https://schema.org",
+        kind: "WebSite",
+        name: &cfg.site.title,
+        url: format!("{}/", cfg.base_url()),
+        description: &cfg.site.tagline,
+        publisher: publisher(cfg),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_close_the_script_element() {
+        let s = script_json(&serde_json::json!({"headline": "</script><script>alert(1)</script> & more"}));
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["headline"], "</script><script>alert(1)</script> & more");
+    }
+}

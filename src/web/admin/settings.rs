@@ -1,0 +1,74 @@
+//! Site settings editors may change in the browser: which share services appear.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::render::view::Layout;
+use crate::web::auth::{self, no_store, StaffSession};
+use crate::web::public::{layout, render};
+use crate::web::share;
+
+#[derive(Serialize)]
+struct Service {
+    key: &'static str,
+    label: &'static str,
+    on: bool,
+}
+
+#[derive(Serialize)]
+struct SettingsCtx {
+    layout: Layout,
+    services: Vec<Service>,
+    saved: bool,
+}
+
+fn require_editor(s: &StaffSession) -> Result<(), AppError> {
+    if s.0.user.role.can_publish() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Only editors and admins can change site settings.".into()))
+    }
+}
+
+/// Shows the share services with their state.
+pub async fn show_settings(
+    State(state): State<AppState>,
+    s: StaffSession,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    require_editor(&s)?;
+    let on = share::enabled(state.store.as_ref()).await?;
+    let services =
+        share::SERVICES.iter().map(|&(key, label)| Service { key, label, on: on.iter().any(|k| k == key) }).collect();
+    let mut l = layout(&state, "Settings".into(), None).await;
+    l.noindex = true;
+    l.viewer = Some(s.viewer());
+    l.csrf = Some(s.0.csrf.clone());
+    no_store(render(
+        &state,
+        "admin/settings.html",
+        &SettingsCtx { layout: l, services, saved: q.contains_key("saved") },
+    )?)
+}
+
+/// Saves the chosen share services.
+pub async fn update_settings(
+    State(state): State<AppState>,
+    s: StaffSession,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    auth::check_origin(&headers)?;
+    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+    s.check_csrf(csrf)?;
+    require_editor(&s)?;
+    let chosen: Vec<String> = pairs.into_iter().filter(|(k, _)| k == "share").map(|(_, v)| v).collect();
+    share::set_enabled(state.store.as_ref(), &chosen).await?;
+    state.cache.clear();
+    Ok(Redirect::to("/admin/settings?saved").into_response())
+}
