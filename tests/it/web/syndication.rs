@@ -19,12 +19,12 @@ async fn article_pages_carry_open_graph_and_twitter_cards() {
     let app = spawn_app().await;
     let (path, url) = seed(&app).await;
     let (_, html) = app.get(&path).await;
-    assert_eq!(attrs(&html, "link[rel=canonical]", "href"), [url.clone()]);
+    assert_eq!(attrs(&html, "link[rel=canonical]", "href"), vec![url.clone()]);
     assert_eq!(meta(&html, "property", "og:type"), ["article"]);
-    assert_eq!(meta(&html, "property", "og:url"), [url.clone()]);
+    assert_eq!(meta(&html, "property", "og:url"), vec![url.clone()]);
     assert!(meta(&html, "property", "og:title")[0].starts_with("Biden Tentatively Agrees"));
     assert!(meta(&html, "property", "og:description")[0].starts_with("U.S. President Joe Biden has tentatively agreed"));
-    assert_eq!(meta(&html, "property", "og:site_name"), [app.cfg.site.title.clone()]);
+    assert_eq!(meta(&html, "property", "og:site_name"), vec![app.cfg.site.title.clone()]);
     let image = meta(&html, "property", "og:image").remove(0);
     assert!(image.starts_with(&app.base_url) && image.ends_with("/card.jpg"), "{image}");
     assert_eq!(meta(&html, "property", "og:image:width"), ["1200"]);
@@ -205,7 +205,7 @@ async fn the_share_block_links_every_chosen_service_with_the_canonical_url() {
     }
     assert!(hrefs.iter().any(|h| h.starts_with("mailto:")));
     assert!(hrefs.iter().any(|h| h.starts_with("/share/mastodon?")));
-    assert_eq!(attrs(&html, "button.copy-link", "data-url"), [url.clone()]);
+    assert_eq!(attrs(&html, "button.copy-link", "data-url"), vec![url.clone()]);
 
     // The Mastodon hop asks for the server and forwards there.
     let masto = hrefs.iter().find(|h| h.starts_with("/share/mastodon")).unwrap();
