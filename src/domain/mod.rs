@@ -4,9 +4,11 @@
 //! ask these functions what is allowed and what a value means.
 
 pub mod article;
+pub mod comment;
 pub mod user;
 
 pub use article::*;
+pub use comment::*;
 pub use user::*;
 
 use std::collections::BTreeMap;
