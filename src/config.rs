@@ -21,6 +21,109 @@ pub struct Config {
     pub site: SiteConfig,
     pub cache: CacheConfig,
     pub feeds: FeedConfig,
+    pub comments: CommentsConfig,
+    pub mail: MailConfig,
+}
+
+/// Discussion settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommentsConfig {
+    /// Longest comment, in characters (longer ones are refused, never cut).
+    pub max_chars: usize,
+    /// Comments with more links than this are held for moderation.
+    pub max_links: usize,
+    /// Deepest reply level shown nested.
+    pub max_depth: usize,
+    /// Top-level threads per page under an article.
+    pub per_page: usize,
+    /// Comments containing any of these words are held.
+    pub moderation_words: Vec<String>,
+    /// Comments containing any of these words go to spam.
+    pub blocklist_words: Vec<String>,
+    /// Close comments on articles older than this many days (0: never).
+    pub close_after_days: u32,
+    /// Seconds a person needs at least between seeing the form and posting.
+    pub min_seconds: u32,
+    /// Comments allowed per address and per email within `rate_window_secs`.
+    pub rate_burst: u32,
+    pub rate_window_secs: u32,
+    /// Minutes a commenter may edit their comment from the browser that posted it.
+    pub edit_minutes: u32,
+}
+
+impl Default for CommentsConfig {
+    fn default() -> Self {
+        CommentsConfig {
+            max_chars: 10_000,
+            max_links: 2,
+            max_depth: 5,
+            per_page: 50,
+            moderation_words: Vec::new(),
+            blocklist_words: Vec::new(),
+            close_after_days: 0,
+            min_seconds: 3,
+            rate_burst: 5,
+            rate_window_secs: 600,
+            edit_minutes: 10,
+        }
+    }
+}
+
+impl CommentsConfig {
+    /// Returns the domain's view of these settings.
+    pub fn rules(&self) -> crate::domain::DiscussionRules {
+        crate::domain::DiscussionRules {
+            max_chars: self.max_chars,
+            max_links: self.max_links,
+            max_depth: self.max_depth,
+            moderation_words: self.moderation_words.clone(),
+            blocklist_words: self.blocklist_words.clone(),
+            close_after_days: (self.close_after_days > 0).then_some(self.close_after_days),
+        }
+    }
+}
+
+/// Outgoing mail (off by default).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    pub enabled: bool,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `none` (plain, for a local relay), `starttls` or `tls`.
+    pub security: String,
+    pub username: String,
+    pub password: String,
+    pub from: String,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            enabled: false,
+            smtp_host: "127.0.0.1".into(),
+            smtp_port: 25,
+            security: "none".into(),
+            username: String::new(),
+            password: String::new(),
+            from: "Dateline <newsroom@localhost>".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("enabled", &self.enabled)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &if self.password.is_empty() { "" } else { "***" })
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 /// What feeds carry.
@@ -91,6 +194,8 @@ impl Default for Config {
             site: SiteConfig::default(),
             cache: CacheConfig::default(),
             feeds: FeedConfig::default(),
+            comments: CommentsConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -140,6 +245,8 @@ impl std::fmt::Debug for Config {
             .field("site", &self.site)
             .field("cache", &self.cache)
             .field("feeds", &self.feeds)
+            .field("comments", &self.comments)
+            .field("mail", &self.mail)
             .finish()
     }
 }
@@ -208,6 +315,12 @@ impl Config {
         }
         if self.site.title.trim().is_empty() {
             bad.push("site.title: must not be empty".into());
+        }
+        if !["none", "starttls", "tls"].contains(&self.mail.security.as_str()) {
+            bad.push(format!("mail.security: {:?} must be none, starttls or tls", self.mail.security));
+        }
+        if self.comments.max_chars == 0 || self.comments.rate_burst == 0 || self.comments.per_page == 0 {
+            bad.push("comments: max_chars, rate_burst and per_page must be above 0".into());
         }
         if bad.is_empty() {
             Ok(())

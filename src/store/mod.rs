@@ -9,7 +9,11 @@ pub mod sqlite;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Article, ArticleId, ArticleInput, Kind, Media, MediaId, Role, Status, Term, User, UserId};
+use crate::domain::spam::{TokenCount, Totals};
+use crate::domain::{
+    Article, ArticleId, ArticleInput, Comment, CommentId, CommentStatus, Kind, Media, MediaId, Role, Status, Term, User,
+    UserId,
+};
 
 /// Errors every backend maps its own failures onto.
 #[derive(Debug, thiserror::Error)]
@@ -220,9 +224,100 @@ pub trait SiteStore: Send + Sync {
     async fn migrate(&self) -> StoreResult<()>;
 }
 
+/// A comment about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    pub article_id: ArticleId,
+    pub parent_id: Option<CommentId>,
+    pub author_name: String,
+    pub author_email: String,
+    pub author_url: Option<String>,
+    pub body: String,
+    pub status: CommentStatus,
+    pub visitor: Option<String>,
+    pub ip: String,
+    pub spam_score: Option<f64>,
+    pub notify: bool,
+    pub staff: bool,
+}
+
+/// A message for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A queued message with its id.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: u32,
+}
+
+/// Selects comments for the moderation queue.
+#[derive(Debug, Clone, Default)]
+pub struct CommentQuery {
+    pub status: Option<CommentStatus>,
+    pub article_id: Option<ArticleId>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// Stores comments, what moderation learns, rate-limit events and the mail outbox.
+#[async_trait]
+pub trait CommentStore: Send + Sync {
+    /// Stores a comment and the mails it causes in one transaction.
+    async fn create_comment(&self, c: &NewComment, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<Comment>;
+    /// Fetches one comment.
+    async fn get_comment(&self, id: CommentId) -> StoreResult<Option<Comment>>;
+    /// Lists an article's comments with the given statuses, oldest first.
+    async fn list_article_comments(&self, article: ArticleId, statuses: &[CommentStatus]) -> StoreResult<Vec<Comment>>;
+    /// Lists the pending comments one browser posted on an article.
+    async fn list_visitor_pending(&self, article: ArticleId, visitor: &str) -> StoreResult<Vec<Comment>>;
+    /// Lists comments for moderators, newest first.
+    async fn list_comments(&self, q: &CommentQuery) -> StoreResult<Page<Comment>>;
+    /// Counts comments per status.
+    async fn count_comments_by_status(&self) -> StoreResult<Vec<(CommentStatus, u64)>>;
+    /// Counts approved comments of each of these articles.
+    async fn count_approved(&self, articles: &[ArticleId]) -> StoreResult<std::collections::HashMap<ArticleId, u64>>;
+    /// Changes a comment's status, queueing `mails` in the same transaction.
+    async fn set_comment_status(&self, id: CommentId, status: CommentStatus, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<Comment>;
+    /// Replaces a comment's text.
+    async fn update_comment_body(&self, id: CommentId, body: &str, now: DateTime<Utc>) -> StoreResult<Comment>;
+    /// Deletes every comment written with this email; returns how many.
+    async fn delete_comments_by_email(&self, email: &str) -> StoreResult<u64>;
+    /// Remembers that this browser proved to be the commenter with this email.
+    async fn trust_browser(&self, visitor: &str, email: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Tells whether this browser proved to be the commenter with this email.
+    async fn is_trusted_browser(&self, visitor: &str, email: &str) -> StoreResult<bool>;
+    /// Reads the spam model's counts for these tokens and its totals.
+    async fn spam_counts(&self, tokens: &[String]) -> StoreResult<(std::collections::HashMap<String, TokenCount>, Totals)>;
+    /// Trains the model with a comment's tokens as spam or ham (undoing an earlier opposite label).
+    async fn train_spam(&self, comment: CommentId, tokens: &[String], spam: Option<bool>) -> StoreResult<()>;
+    /// Records an event under `key` and tells how long to wait when more than `max` happened within `window`.
+    async fn hit_rate(&self, key: &str, now: DateTime<Utc>, window: chrono::Duration, max: u32) -> StoreResult<Option<chrono::Duration>>;
+    /// Queues mails.
+    async fn enqueue_mails(&self, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()>;
+    /// Takes up to `limit` due mails (they are not due again for a while).
+    async fn claim_mails(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>>;
+    /// Marks a mail sent, or failed with a retry time.
+    async fn finish_mail(&self, id: i64, result: Result<(), (String, DateTime<Utc>)>, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Records that an email confirmed it wants reply notifications.
+    async fn confirm_notify(&self, email: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Tells whether an email confirmed notifications and has not unsubscribed.
+    async fn notify_allowed(&self, email: &str) -> StoreResult<bool>;
+    /// Stops all mail to an email.
+    async fn unsubscribe(&self, email: &str, now: DateTime<Utc>) -> StoreResult<()>;
+}
+
 /// The whole store, as handlers hold it.
-pub trait Store: ArticleStore + UserStore + SiteStore {}
-impl<T: ArticleStore + UserStore + SiteStore> Store for T {}
+pub trait Store: ArticleStore + UserStore + SiteStore + CommentStore {}
+impl<T: ArticleStore + UserStore + SiteStore + CommentStore> Store for T {}
 
 /// Opens the store named by a database URL (`sqlite://path` or a file path) without migrating.
 pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {

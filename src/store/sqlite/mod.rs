@@ -5,6 +5,7 @@
 //! separate pool and run beside the writer thanks to WAL.
 
 mod article;
+mod comment;
 mod site;
 mod user;
 

@@ -1,0 +1,414 @@
+//! Comments, spam-model counts, rate-limit events and the outbox in SQLite.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+
+use super::{backend, parse_ts, ts, SqliteStore};
+use crate::domain::spam::{TokenCount, Totals};
+use crate::domain::{ArticleId, Comment, CommentId, CommentStatus};
+use crate::store::{CommentQuery, CommentStore, NewComment, NewMail, Page, QueuedMail, StoreError, StoreResult};
+
+const COLS: &str = "id, article_id, parent_id, author_name, author_email, author_url, body, status, created_at, \
+                    updated_at, visitor, ip, spam_score, notify, staff";
+
+fn comment_from_row(r: &SqliteRow) -> StoreResult<Comment> {
+    let status: String = r.get("status");
+    Ok(Comment {
+        id: CommentId(r.get("id")),
+        article_id: ArticleId(r.get("article_id")),
+        parent_id: r.get::<Option<i64>, _>("parent_id").map(CommentId),
+        author_name: r.get("author_name"),
+        author_email: r.get("author_email"),
+        author_url: r.get("author_url"),
+        body: r.get("body"),
+        status: CommentStatus::parse(&status)
+            .ok_or_else(|| StoreError::Backend(format!("bad comment status {status}").into()))?,
+        created_at: parse_ts(r.get::<&str, _>("created_at"))?,
+        updated_at: parse_ts(r.get::<&str, _>("updated_at"))?,
+        visitor: r.get("visitor"),
+        ip: r.get("ip"),
+        spam_score: r.get("spam_score"),
+        notify: r.get::<i64, _>("notify") != 0,
+        staff: r.get::<i64, _>("staff") != 0,
+    })
+}
+
+async fn insert_mails(conn: &mut SqliteConnection, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()> {
+    for m in mails {
+        sqlx::query("INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(&m.to)
+            .bind(&m.subject)
+            .bind(&m.body)
+            .bind(ts(now))
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+async fn fetch(conn: &mut SqliteConnection, id: CommentId) -> StoreResult<Comment> {
+    let row = sqlx::query(&format!("SELECT {COLS} FROM comments WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(backend)?
+        .ok_or(StoreError::NotFound)?;
+    comment_from_row(&row)
+}
+
+#[async_trait::async_trait]
+impl CommentStore for SqliteStore {
+    async fn create_comment(&self, c: &NewComment, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<Comment> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url, body, status,
+               created_at, updated_at, visitor, ip, spam_score, notify, staff)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(c.article_id.0)
+        .bind(c.parent_id.map(|p| p.0))
+        .bind(&c.author_name)
+        .bind(c.author_email.to_lowercase())
+        .bind(&c.author_url)
+        .bind(&c.body)
+        .bind(c.status.as_str())
+        .bind(ts(now))
+        .bind(&c.visitor)
+        .bind(&c.ip)
+        .bind(c.spam_score)
+        .bind(i64::from(c.notify))
+        .bind(i64::from(c.staff))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match backend(e) {
+            StoreError::Backend(b) if b.to_string().contains("FOREIGN KEY") => StoreError::NotFound,
+            other => other,
+        })?;
+        insert_mails(&mut tx, mails, now).await?;
+        let comment = fetch(&mut tx, CommentId(id)).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(comment)
+    }
+
+    async fn get_comment(&self, id: CommentId) -> StoreResult<Option<Comment>> {
+        let row = sqlx::query(&format!("SELECT {COLS} FROM comments WHERE id = $1"))
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(comment_from_row).transpose()
+    }
+
+    async fn list_article_comments(&self, article: ArticleId, statuses: &[CommentStatus]) -> StoreResult<Vec<Comment>> {
+        let mut qb: QueryBuilder<'_, Sqlite> =
+            QueryBuilder::new(format!("SELECT {COLS} FROM comments WHERE article_id = "));
+        qb.push_bind(article.0).push(" AND status IN (");
+        let mut sep = qb.separated(", ");
+        for s in statuses {
+            sep.push_bind(s.as_str());
+        }
+        qb.push(") ORDER BY created_at, id");
+        let rows = qb.build().fetch_all(&self.read).await.map_err(backend)?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
+    async fn list_visitor_pending(&self, article: ArticleId, visitor: &str) -> StoreResult<Vec<Comment>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM comments WHERE visitor = $1 AND article_id = $2 AND status = 'pending' ORDER BY id"
+        ))
+        .bind(visitor)
+        .bind(article.0)
+        .fetch_all(&self.read)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(comment_from_row).collect()
+    }
+
+    async fn list_comments(&self, q: &CommentQuery) -> StoreResult<Page<Comment>> {
+        let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
+            qb.push(" WHERE 1 = 1");
+            if let Some(s) = q.status {
+                qb.push(" AND status = ").push_bind(s.as_str());
+            }
+            if let Some(a) = q.article_id {
+                qb.push(" AND article_id = ").push_bind(a.0);
+            }
+        };
+        let mut count: QueryBuilder<'_, Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM comments");
+        filters(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.read).await.map_err(backend)?;
+        let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!("SELECT {COLS} FROM comments"));
+        filters(&mut qb);
+        qb.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(i64::from(q.limit.clamp(1, 500)));
+        qb.push(" OFFSET ").push_bind(i64::from(q.offset));
+        let rows = qb.build().fetch_all(&self.read).await.map_err(backend)?;
+        Ok(Page { items: rows.iter().map(comment_from_row).collect::<StoreResult<_>>()?, total: total as u64 })
+    }
+
+    async fn count_comments_by_status(&self) -> StoreResult<Vec<(CommentStatus, u64)>> {
+        let rows = sqlx::query("SELECT status, COUNT(*) FROM comments GROUP BY status")
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)?;
+        let found: HashMap<String, i64> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        Ok(CommentStatus::ALL.iter().map(|s| (*s, found.get(s.as_str()).copied().unwrap_or(0) as u64)).collect())
+    }
+
+    async fn count_approved(&self, articles: &[ArticleId]) -> StoreResult<HashMap<ArticleId, u64>> {
+        if articles.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut qb: QueryBuilder<'_, Sqlite> =
+            QueryBuilder::new("SELECT article_id, COUNT(*) FROM comments WHERE status = 'approved' AND article_id IN (");
+        let mut sep = qb.separated(", ");
+        for a in articles {
+            sep.push_bind(a.0);
+        }
+        qb.push(") GROUP BY article_id");
+        let rows = qb.build().fetch_all(&self.read).await.map_err(backend)?;
+        Ok(rows.iter().map(|r| (ArticleId(r.get(0)), r.get::<i64, _>(1) as u64)).collect())
+    }
+
+    async fn set_comment_status(&self, id: CommentId, status: CommentStatus, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<Comment> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        let done = sqlx::query("UPDATE comments SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status.as_str())
+            .bind(ts(now))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        insert_mails(&mut tx, mails, now).await?;
+        let c = fetch(&mut tx, id).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(c)
+    }
+
+    async fn update_comment_body(&self, id: CommentId, body: &str, now: DateTime<Utc>) -> StoreResult<Comment> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        let done = sqlx::query("UPDATE comments SET body = $1, updated_at = $2 WHERE id = $3")
+            .bind(body)
+            .bind(ts(now))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let c = fetch(&mut tx, id).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(c)
+    }
+
+    async fn delete_comments_by_email(&self, email: &str) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM comments WHERE author_email = $1")
+            .bind(email.trim().to_lowercase())
+            .execute(&self.write)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn trust_browser(&self, visitor: &str, email: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("INSERT INTO trusted_browsers (visitor, email, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(visitor)
+            .bind(email.trim().to_lowercase())
+            .bind(ts(now))
+            .execute(&self.write)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn is_trusted_browser(&self, visitor: &str, email: &str) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trusted_browsers WHERE visitor = $1 AND email = $2")
+            .bind(visitor)
+            .bind(email.trim().to_lowercase())
+            .fetch_one(&self.read)
+            .await
+            .map_err(backend)?;
+        Ok(n > 0)
+    }
+
+    async fn spam_counts(&self, tokens: &[String]) -> StoreResult<(HashMap<String, TokenCount>, Totals)> {
+        let mut counts = HashMap::new();
+        for chunk in tokens.chunks(400) {
+            let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new("SELECT token, spam, ham FROM spam_tokens WHERE token IN (");
+            let mut sep = qb.separated(", ");
+            for t in chunk {
+                sep.push_bind(t);
+            }
+            qb.push(")");
+            for r in qb.build().fetch_all(&self.read).await.map_err(backend)? {
+                counts.insert(r.get(0), TokenCount { spam: r.get::<i64, _>(1) as u64, ham: r.get::<i64, _>(2) as u64 });
+            }
+        }
+        let rows = sqlx::query("SELECT label, COUNT(*) FROM spam_training GROUP BY label")
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)?;
+        let mut totals = Totals::default();
+        for r in rows {
+            let n = r.get::<i64, _>(1) as u64;
+            match r.get::<&str, _>(0) {
+                "spam" => totals.spam = n,
+                _ => totals.ham = n,
+            }
+        }
+        Ok((counts, totals))
+    }
+
+    async fn train_spam(&self, comment: CommentId, tokens: &[String], spam: Option<bool>) -> StoreResult<()> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        let old: Option<String> = sqlx::query_scalar("SELECT label FROM spam_training WHERE comment_id = $1")
+            .bind(comment.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let new = spam.map(|s| if s { "spam" } else { "ham" });
+        if old.as_deref() == new {
+            return Ok(());
+        }
+        if let Some(old) = &old {
+            let col = if old == "spam" { "spam" } else { "ham" };
+            for t in tokens {
+                sqlx::query(&format!("UPDATE spam_tokens SET {col} = MAX({col} - 1, 0) WHERE token = $1"))
+                    .bind(t)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            }
+            sqlx::query("DELETE FROM spam_training WHERE comment_id = $1").bind(comment.0).execute(&mut *tx).await.map_err(backend)?;
+        }
+        if let Some(label) = new {
+            for t in tokens {
+                sqlx::query(&format!(
+                    "INSERT INTO spam_tokens (token, {label}) VALUES ($1, 1) ON CONFLICT (token) DO UPDATE SET {label} = {label} + 1"
+                ))
+                .bind(t)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            }
+            sqlx::query("INSERT INTO spam_training (comment_id, label) VALUES ($1, $2)")
+                .bind(comment.0)
+                .bind(label)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn hit_rate(&self, key: &str, now: DateTime<Utc>, window: Duration, max: u32) -> StoreResult<Option<Duration>> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        let since = now - window;
+        sqlx::query("DELETE FROM rate_events WHERE key = $1 AND at < $2")
+            .bind(key)
+            .bind(ts(since))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let rows: Vec<String> = sqlx::query_scalar("SELECT at FROM rate_events WHERE key = $1 ORDER BY at")
+            .bind(key)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if rows.len() >= max as usize {
+            let oldest = parse_ts(&rows[0])?;
+            tx.commit().await.map_err(backend)?;
+            return Ok(Some((oldest + window - now).max(Duration::seconds(1))));
+        }
+        sqlx::query("INSERT INTO rate_events (key, at) VALUES ($1, $2)")
+            .bind(key)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(None)
+    }
+
+    async fn enqueue_mails(&self, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        insert_mails(&mut tx, mails, now).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn claim_mails(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>> {
+        // Claiming pushes the next attempt out, so a crash mid-send retries later
+        // instead of losing the message.
+        let rows = sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1
+             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2 ORDER BY id LIMIT $3)
+             RETURNING id, to_addr, subject, body, attempts",
+        )
+        .bind(ts(now + Duration::minutes(5)))
+        .bind(ts(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.write)
+        .await
+        .map_err(backend)?;
+        Ok(rows
+            .iter()
+            .map(|r| QueuedMail { id: r.get(0), to: r.get(1), subject: r.get(2), body: r.get(3), attempts: r.get::<i64, _>(4) as u32 })
+            .collect())
+    }
+
+    async fn finish_mail(&self, id: i64, result: Result<(), (String, DateTime<Utc>)>, now: DateTime<Utc>) -> StoreResult<()> {
+        let q = match &result {
+            Ok(()) => sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2").bind(ts(now)).bind(id),
+            Err((err, next)) => sqlx::query("UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3")
+                .bind(err.clone())
+                .bind(ts(*next))
+                .bind(id),
+        };
+        q.execute(&self.write).await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn confirm_notify(&self, email: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO commenter_emails (email, notify_confirmed_at) VALUES ($1, $2)
+             ON CONFLICT (email) DO UPDATE SET notify_confirmed_at = excluded.notify_confirmed_at, unsubscribed_at = NULL",
+        )
+        .bind(email.trim().to_lowercase())
+        .bind(ts(now))
+        .execute(&self.write)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn notify_allowed(&self, email: &str) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM commenter_emails WHERE email = $1 AND notify_confirmed_at IS NOT NULL AND unsubscribed_at IS NULL",
+        )
+        .bind(email.trim().to_lowercase())
+        .fetch_one(&self.read)
+        .await
+        .map_err(backend)?;
+        Ok(n > 0)
+    }
+
+    async fn unsubscribe(&self, email: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO commenter_emails (email, unsubscribed_at) VALUES ($1, $2)
+             ON CONFLICT (email) DO UPDATE SET unsubscribed_at = excluded.unsubscribed_at",
+        )
+        .bind(email.trim().to_lowercase())
+        .bind(ts(now))
+        .execute(&self.write)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+}
