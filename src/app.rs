@@ -24,6 +24,7 @@ pub struct AppState {
     pub renderer: Arc<Renderer>,
     pub cache: Arc<PageCache>,
     pub metrics: Arc<Metrics>,
+    pub signer: Arc<crate::web::signing::Signer>,
 }
 
 /// A built application, bound to its address and ready to run.
@@ -62,7 +63,10 @@ impl App {
             crate::demo::seed_if_empty(&store, &cfg).await.context("cannot create the demo site")?;
         }
         crate::web::auth::announce_setup_link(&store, &cfg).await?;
+        let signer = crate::web::signing::Signer::load_or_create(&cfg.data_dir)
+            .with_context(|| format!("cannot read or create the secret key in {}", cfg.data_dir.display()))?;
         let state = AppState {
+            signer: Arc::new(signer),
             cache: Arc::new(PageCache::new(cfg.cache.enabled, cfg.cache.max_entries)),
             metrics: Arc::new(Metrics::new()),
             cfg: Arc::new(cfg),
@@ -86,12 +90,21 @@ impl App {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let state = self.state.clone();
         let ticker = tokio::spawn(publish_scheduled(state.clone()));
+        let mailer = if state.cfg.mail.enabled {
+            let mailer = crate::mail::Mailer::new(&state.cfg.mail).context("mail configuration")?;
+            Some(tokio::spawn(crate::mail::run(mailer, state.store.clone())))
+        } else {
+            None
+        };
         let router = crate::web::router(state);
         tracing::info!(addr = %self.local_addr(), "serving");
         let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await;
         ticker.abort();
+        if let Some(m) = mailer {
+            m.abort();
+        }
         result.context("server error")
     }
 }

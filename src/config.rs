@@ -151,6 +151,9 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Largest photo upload, in bytes.
     pub max_upload_bytes: usize,
+    /// Proxies whose `X-Forwarded-For` is believed (addresses like 127.0.0.1);
+    /// from anyone else the connection's own address is used.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Which database to use.
@@ -207,6 +210,7 @@ impl Default for ServerConfig {
             request_timeout_secs: 30,
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 20 * 1024 * 1024,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod mail;
 pub mod media;
 pub mod render;
 pub mod service;

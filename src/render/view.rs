@@ -171,6 +171,8 @@ pub struct ArticleView {
     pub corrections: Vec<CorrectionView>,
     pub comments_open: bool,
     pub status: &'static str,
+    /// Approved comments (filled in by list pages).
+    pub comment_count: u64,
 }
 
 impl ArticleView {
@@ -218,6 +220,7 @@ impl ArticleView {
                 .collect(),
             comments_open: a.comments_open,
             status: a.status.as_str(),
+            comment_count: 0,
         }
     }
 }

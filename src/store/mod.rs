@@ -313,6 +313,8 @@ pub trait CommentStore: Send + Sync {
     async fn notify_allowed(&self, email: &str) -> StoreResult<bool>;
     /// Stops all mail to an email.
     async fn unsubscribe(&self, email: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Tells whether an email asked for no more mail.
+    async fn is_unsubscribed(&self, email: &str) -> StoreResult<bool>;
 }
 
 /// The whole store, as handlers hold it.

@@ -100,7 +100,7 @@ fn cache_key(req: &Request) -> String {
 /// Answers from the cache when it can, and fills it from the handler when it cannot.
 pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let cache = state.cache.clone();
-    if !cache.enabled || !matches!(*req.method(), Method::GET | Method::HEAD) {
+    if !cache.enabled || !matches!(*req.method(), Method::GET | Method::HEAD) || personal(req.headers()) {
         return next.run(req).await;
     }
     let key = cache_key(&req);
@@ -127,6 +127,12 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
     let page = Arc::new(compress(content_type, bytes));
     cache.insert(key, page.clone(), generation);
     answer(&page, &req_headers, "miss")
+}
+
+/// Tells whether the request must get a page of its own: the browser has
+/// comments awaiting moderation that only it may see.
+fn personal(h: &HeaderMap) -> bool {
+    crate::web::comments::cookie(h, crate::web::comments::PENDING_COOKIE).is_some()
 }
 
 fn cacheable(h: &HeaderMap) -> bool {

@@ -5,12 +5,14 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod cache;
+pub mod comments;
 pub mod errors;
 pub mod form;
 pub mod media;
 pub mod metrics;
 pub mod public;
 pub mod share;
+pub mod signing;
 pub mod syndication;
 
 use std::time::Duration;
@@ -40,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), cache::serve_cached));
     Router::new()
         .merge(public)
+        .merge(comments::routes())
         .nest("/admin", admin::routes(&cfg))
         .nest("/api/v1", api::routes(&cfg))
         .route("/setup/{token}", get(auth::show_setup).post(auth::create_first_admin))

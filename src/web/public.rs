@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::domain::{ArticleId, Kind};
+use crate::domain::{Article, ArticleId, Kind};
 use crate::error::AppError;
 use crate::render::view::{ArticleView, FeedLink, Layout, Link, Pager};
 use crate::store::{ArticleQuery, TermKind};
@@ -137,11 +137,18 @@ async fn list_page(
         let own = feed_links(&state.cfg, uri_path, &format!("{heading} – {}", state.cfg.site.title));
         layout.feeds.extend(own);
     }
+    let ids: Vec<ArticleId> = found.items.iter().map(|a| a.id).collect();
+    let counts = state.store.count_approved(&ids).await?;
+    let articles = found
+        .items
+        .iter()
+        .map(|a| ArticleView { comment_count: counts.get(&a.id).copied().unwrap_or(0), ..ArticleView::summary(a, tz) })
+        .collect();
     let ctx = ListCtx {
         layout,
         heading,
         kicker,
-        articles: found.items.iter().map(|a| ArticleView::summary(a, tz)).collect(),
+        articles,
         pager: Pager::new(uri_path, page, per, found.total),
         front,
     };
@@ -202,10 +209,16 @@ struct ArticleCtx {
     is_page: bool,
     url: String,
     share: Vec<crate::web::share::ShareLink>,
+    comments: Option<crate::web::comments::CommentsBlock>,
 }
 
 /// Resolves every other path: `/YYYY/`, `/YYYY/MM/`, `/YYYY/MM/DD/`, `/YYYY/MM/DD/slug/`, `/slug/` and old URLs.
-async fn show_path(State(state): State<AppState>, uri: Uri, Query(p): Query<Paging>) -> Result<Response, AppError> {
+async fn show_path(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    Query(p): Query<Paging>,
+) -> Result<Response, AppError> {
     let path = uri.path();
     if !path.ends_with('/') && !path.contains('.') && path.len() < 2048 {
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -219,7 +232,10 @@ async fn show_path(State(state): State<AppState>, uri: Uri, Query(p): Query<Pagi
         (1, [Some(y)]) => archive(&state, path, *y, None, None, &p).await,
         (2, [Some(y), Some(m)]) => archive(&state, path, *y, Some(*m), None, &p).await,
         (3, [Some(y), Some(m), Some(d)]) => archive(&state, path, *y, Some(*m), Some(*d), &p).await,
-        (4, [Some(_), Some(_), Some(_), None]) => article(&state, path, segs[3]).await,
+        (4, [Some(_), Some(_), Some(_), None]) => article(&state, path, segs[3], &headers, &p).await,
+        (5, [Some(_), Some(_), Some(_), None, None]) if segs[4] == "comments.xml" => {
+            crate::web::syndication::comments_feed(&state, path, segs[3]).await
+        }
         (1, [None]) => page(&state, path, segs[0]).await,
         _ => redirect_or_404(&state, path).await,
     }
@@ -264,31 +280,69 @@ async fn archive(
     list_page(state, path, heading, Some("Archive"), q, p, false).await
 }
 
-async fn article(state: &AppState, path: &str, slug: &str) -> Result<Response, AppError> {
+async fn article(
+    state: &AppState,
+    path: &str,
+    slug: &str,
+    headers: &axum::http::HeaderMap,
+    p: &Paging,
+) -> Result<Response, AppError> {
     let now = Utc::now();
-    let tz = state.cfg.tz();
     match state.store.get_article_by_slug(Kind::Article, slug).await? {
         Some(a) if a.is_public(now) => {
-            let canonical = a.permalink(tz);
+            let canonical = a.permalink(state.cfg.tz());
             if canonical != path {
                 return Ok(moved(&canonical));
             }
-            let view = ArticleView::full(&a, tz);
-            let cfg = &state.cfg;
-            let url = format!("{}{}", cfg.base_url(), canonical);
-            let mut layout = layout(state, view.headline.clone(), Some(view.excerpt.clone())).await;
-            layout.canonical = Some(url.clone());
-            layout.meta = crate::render::seo::article_meta(cfg, &a, &view, &url);
-            layout.jsonld = Some(crate::render::seo::article_jsonld(cfg, &a, &view, &url));
-            layout.oembed =
-                Some(format!("{}/oembed?url={}&format=json", cfg.base_url(), crate::web::auth::urlencode(&url)));
-            let enabled = crate::web::share::enabled(state.store.as_ref()).await?;
-            let share = crate::web::share::links(&url, &view.headline, &enabled);
-            let ctx = ArticleCtx { layout, article: view, is_page: false, url, share };
-            render(state, "public/article.html", &ctx)
+            let page = p.number()? as usize;
+            // Only a browser told it has comments awaiting moderation gets a
+            // personal page (the cache layer lets such requests through).
+            let pending = crate::web::comments::cookie(headers, crate::web::comments::PENDING_COOKIE).is_some();
+            let visitor = if pending { crate::web::comments::visitor_of(headers) } else { None };
+            let form = crate::web::comments::FormState::default();
+            let mut res = render_article(state, &a, page, visitor.as_deref(), form).await?;
+            if pending {
+                res.headers_mut().insert("x-robots-tag", HeaderValue::from_static("noindex"));
+                res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            }
+            Ok(res)
         }
         _ => redirect_or_404(state, path).await,
     }
+}
+
+/// Renders an article page; `visitor` adds that browser's own pending comments
+/// and `form` refills the comment form (both make the answer personal).
+pub async fn render_article(
+    state: &AppState,
+    a: &Article,
+    page: usize,
+    visitor: Option<&str>,
+    form: crate::web::comments::FormState,
+) -> Result<Response, AppError> {
+    let cfg = &state.cfg;
+    let canonical = a.permalink(cfg.tz());
+    let view = ArticleView::full(a, cfg.tz());
+    let url = format!("{}{}", cfg.base_url(), canonical);
+    let mut layout = layout(state, view.headline.clone(), Some(view.excerpt.clone())).await;
+    layout.canonical = Some(url.clone());
+    layout.meta = crate::render::seo::article_meta(cfg, a, &view, &url);
+    layout.jsonld = Some(crate::render::seo::article_jsonld(cfg, a, &view, &url));
+    layout.oembed = Some(format!("{}/oembed?url={}&format=json", cfg.base_url(), crate::web::auth::urlencode(&url)));
+    layout.feeds.push(FeedLink {
+        mime: "application/rss+xml",
+        title: format!("Comments on “{}”", view.headline),
+        url: format!("{url}comments.xml"),
+    });
+    let personal = visitor.is_some() || form.message.is_some() || form.parent_id.is_some();
+    if personal {
+        layout.noindex = true;
+    }
+    let enabled = crate::web::share::enabled(state.store.as_ref()).await?;
+    let share = crate::web::share::links(&url, &view.headline, &enabled);
+    let comments = crate::web::comments::block(state, a, &canonical, page, visitor, form).await?;
+    let ctx = ArticleCtx { layout, article: view, is_page: false, url, share, comments: Some(comments) };
+    render(state, "public/article.html", &ctx)
 }
 
 async fn page(state: &AppState, path: &str, slug: &str) -> Result<Response, AppError> {
@@ -299,7 +353,7 @@ async fn page(state: &AppState, path: &str, slug: &str) -> Result<Response, AppE
             let url = format!("{}{}", state.cfg.base_url(), path);
             let mut layout = layout(state, view.headline.clone(), Some(view.excerpt.clone())).await;
             layout.canonical = Some(url.clone());
-            let ctx = ArticleCtx { layout, article: view, is_page: true, url, share: Vec::new() };
+            let ctx = ArticleCtx { layout, article: view, is_page: true, url, share: Vec::new(), comments: None };
             render(state, "public/article.html", &ctx)
         }
         _ => redirect_or_404(state, path).await,

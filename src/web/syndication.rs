@@ -392,3 +392,42 @@ mod tests {
         assert_eq!(parse_instance("a..b"), None);
     }
 }
+
+#[derive(Serialize)]
+struct CommentItem {
+    title: String,
+    url: String,
+    author: String,
+    published_rfc822: String,
+    body_html: String,
+}
+
+/// The feed of an article's approved comments (`…/slug/comments.xml`).
+pub async fn comments_feed(state: &AppState, path: &str, slug: &str) -> Result<Response, AppError> {
+    let a = state.store.get_article_by_slug(Kind::Article, slug).await?.filter(|a| a.is_public(Utc::now()));
+    let a = a.ok_or(AppError::NotFound)?;
+    let tz = state.cfg.tz();
+    let article_path = a.permalink(tz);
+    if format!("{article_path}comments.xml") != path {
+        return Err(AppError::NotFound);
+    }
+    let base = state.cfg.base_url();
+    let url = format!("{base}{article_path}");
+    let mut comments = state.store.list_article_comments(a.id, &[crate::domain::CommentStatus::Approved]).await?;
+    comments.reverse();
+    comments.truncate(50);
+    let items: Vec<CommentItem> = comments
+        .iter()
+        .map(|c| CommentItem {
+            title: format!("Comment by {}", c.author_name),
+            url: format!("{url}#comment-{}", c.id.0),
+            author: c.author_name.clone(),
+            published_rfc822: c.created_at.to_rfc2822(),
+            body_html: crate::domain::render_body(&c.body),
+        })
+        .collect();
+    let headline = ArticleView::summary(&a, tz).headline;
+    let ctx = minijinja::context! { headline, url, items, self_url => format!("{url}comments.xml"), lang => state.cfg.site.language.clone() };
+    let body = state.renderer.render("feeds/comments.xml", ctx).map_err(AppError::internal)?;
+    Ok(typed("application/rss+xml; charset=utf-8", body))
+}

@@ -411,4 +411,13 @@ impl CommentStore for SqliteStore {
         .map_err(backend)?;
         Ok(())
     }
+
+    async fn is_unsubscribed(&self, email: &str) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM commenter_emails WHERE email = $1 AND unsubscribed_at IS NOT NULL")
+            .bind(email.trim().to_lowercase())
+            .fetch_one(&self.read)
+            .await
+            .map_err(backend)?;
+        Ok(n > 0)
+    }
 }

@@ -1,5 +1,4 @@
-//! Use cases shared by the admin, the API, the CLI and imports: each checks the
-//! domain rules, writes through the store and tells the page cache.
+//! Saving articles: role rules, publication time, redirects for changed permalinks.
 
 use std::sync::Arc;
 

@@ -1,0 +1,7 @@
+//! Use cases shared by the admin, the API, the CLI and imports: each checks the
+//! domain rules, writes through the store and says what the page cache must drop.
+
+pub mod article;
+pub mod comment;
+
+pub use article::{save_article, SaveError};
