@@ -4,6 +4,7 @@
 //! CSRF token and the Origin.
 
 mod articles;
+mod comments;
 mod session;
 mod settings;
 mod users;
@@ -35,4 +36,9 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
         .route("/articles/{id}/revisions", get(articles::list_revisions))
         .route("/users", get(users::list_users).post(users::create_user))
         .route("/settings", get(settings::show_settings).post(settings::update_settings))
+        .route("/comments", get(comments::list_comments))
+        .route("/comments/bulk", post(comments::bulk))
+        .route("/comments/{id}/status", post(comments::update_status))
+        .route("/comments/{id}/edit", get(comments::edit_comment).post(comments::update_comment))
+        .route("/comments/{id}/reply", post(comments::create_reply))
 }

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod articles;
+mod comments;
 mod media;
 
 use axum::extract::DefaultBodyLimit;
@@ -23,6 +24,7 @@ use crate::config::Config;
         articles::list_articles, articles::create_article, articles::show_article,
         articles::update_article, articles::create_correction, articles::list_revisions,
         media::create_media, media::show_media,
+        comments::list_comments, comments::update_comment,
         accounts::show_me, accounts::list_users, accounts::create_user,
         accounts::list_tokens, accounts::delete_token,
     ),
@@ -30,6 +32,7 @@ use crate::config::Config;
         articles::ArticleJson, articles::ArticleList, articles::NewArticle, articles::ArticlePatch,
         articles::PhotoJson, articles::PhotoIn, articles::CorrectionJson, articles::NewCorrection,
         articles::RevisionJson, articles::RevisionList, media::MediaJson,
+        comments::CommentJson, comments::CommentList, comments::CommentPatch,
         accounts::UserJson, accounts::UserList, accounts::NewUser, accounts::TokenJson, accounts::TokenList,
         ErrorJson,
     )),
@@ -81,6 +84,8 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
             post(media::create_media).layer(DefaultBodyLimit::max(cfg.server.max_upload_bytes + 1024 * 1024)),
         )
         .route("/media/{id}", get(media::show_media))
+        .route("/comments", get(comments::list_comments))
+        .route("/comments/{id}", axum::routing::patch(comments::update_comment))
         .route("/me", get(accounts::show_me))
         .route("/users", get(accounts::list_users).post(accounts::create_user))
         .route("/tokens", get(accounts::list_tokens))
