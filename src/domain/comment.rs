@@ -149,7 +149,14 @@ impl CommentInput {
         if trimmed.is_empty() {
             e.add("body", "Write a comment.");
         } else if trimmed.chars().count() > rules.max_chars {
-            e.add("body", format!("A comment has at most {} characters; this one has {}.", rules.max_chars, trimmed.chars().count()));
+            e.add(
+                "body",
+                format!(
+                    "A comment has at most {} characters; this one has {}.",
+                    rules.max_chars,
+                    trimmed.chars().count()
+                ),
+            );
         }
         self.body = trimmed.to_owned();
         e.into_result().map(|()| self)
@@ -209,7 +216,11 @@ fn render_line(line: &str, out: &mut String) {
                 let trail = rest.len() - rest.trim_end_matches(['.', ',', ')', '!', '?', ';', ':']).len();
                 let (url, after) = rest.split_at(rest.len() - trail);
                 escape(before, out);
-                let href = if url.to_ascii_lowercase().starts_with("www.") { format!("https://{url}") } else { url.to_owned() };
+                let href = if url.to_ascii_lowercase().starts_with("www.") {
+                    format!("https://{url}")
+                } else {
+                    url.to_owned()
+                };
                 out.push_str("<a href=\"");
                 escape(&href, out);
                 out.push_str("\" rel=\"nofollow ugc noopener\">");
@@ -277,7 +288,12 @@ pub fn screen(s: &Screening<'_>) -> Decision {
 }
 
 /// Tells whether comments on an article may be posted at `now`.
-pub fn comments_open(open: bool, published_at: Option<DateTime<Utc>>, rules: &DiscussionRules, now: DateTime<Utc>) -> bool {
+pub fn comments_open(
+    open: bool,
+    published_at: Option<DateTime<Utc>>,
+    rules: &DiscussionRules,
+    now: DateTime<Utc>,
+) -> bool {
     let too_old = match (rules.close_after_days, published_at) {
         (Some(days), Some(p)) => now - p > chrono::Duration::days(i64::from(days)),
         _ => false,
@@ -295,7 +311,12 @@ pub struct ThreadNode<T> {
 
 /// Nests comments under their parents, oldest first; replies deeper than
 /// `max_depth` are attached at the deepest level so nothing is ever hidden.
-pub fn build_threads<T: Clone>(items: &[T], id: impl Fn(&T) -> i64, parent: impl Fn(&T) -> Option<i64>, max_depth: usize) -> Vec<ThreadNode<T>> {
+pub fn build_threads<T: Clone>(
+    items: &[T],
+    id: impl Fn(&T) -> i64,
+    parent: impl Fn(&T) -> Option<i64>,
+    max_depth: usize,
+) -> Vec<ThreadNode<T>> {
     use std::collections::{HashMap, HashSet};
     let ids: HashSet<i64> = items.iter().map(&id).collect();
     let mut children: HashMap<Option<i64>, Vec<&T>> = HashMap::new();
@@ -333,7 +354,14 @@ mod tests {
     use super::*;
 
     fn input(body: &str) -> CommentInput {
-        CommentInput { name: "Ann".into(), email: "ann@example.org".into(), url: None, body: body.into(), parent_id: None, notify: false }
+        CommentInput {
+            name: "Ann".into(),
+            email: "ann@example.org".into(),
+            url: None,
+            body: body.into(),
+            parent_id: None,
+            notify: false,
+        }
     }
 
     #[test]
@@ -346,9 +374,16 @@ mod tests {
 
     #[test]
     fn every_field_is_checked_at_once() {
-        let e = CommentInput { name: " ".into(), email: "nope".into(), url: Some("javascript:alert(1)".into()), body: "".into(), parent_id: None, notify: false }
-            .normalize(&DiscussionRules::default())
-            .unwrap_err();
+        let e = CommentInput {
+            name: " ".into(),
+            email: "nope".into(),
+            url: Some("javascript:alert(1)".into()),
+            body: "".into(),
+            parent_id: None,
+            notify: false,
+        }
+        .normalize(&DiscussionRules::default())
+        .unwrap_err();
         for f in ["name", "email", "url", "body"] {
             assert!(e.0.contains_key(f), "{f}");
         }
@@ -358,7 +393,14 @@ mod tests {
     fn websites_must_be_http_or_https() {
         assert_eq!(parse_website("https://ann.example/blog").unwrap().as_deref(), Some("https://ann.example/blog"));
         assert_eq!(parse_website("").unwrap(), None);
-        for bad in ["javascript:alert(1)", "data:text/html,x", "ftp://x.org", "http://", "https://a b.org", "http://x.org/\"><script>"] {
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "ftp://x.org",
+            "http://",
+            "https://a b.org",
+            "http://x.org/\"><script>",
+        ] {
             assert!(parse_website(bad).is_err(), "{bad}");
         }
     }
@@ -385,7 +427,11 @@ mod tests {
 
     #[test]
     fn links_words_and_the_spam_model_hold_or_reject() {
-        let rules = DiscussionRules { moderation_words: vec!["casino".into()], blocklist_words: vec!["viagra".into()], ..Default::default() };
+        let rules = DiscussionRules {
+            moderation_words: vec!["casino".into()],
+            blocklist_words: vec!["viagra".into()],
+            ..Default::default()
+        };
         let check = |body: &str, p: Option<f64>| {
             let i = input(body);
             screen(&Screening { input: &i, trusted_browser: true, spam_probability: p, rules: &rules }).status

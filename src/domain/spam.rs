@@ -127,7 +127,11 @@ mod tests {
     fn learned_spam_words_score_high_and_news_talk_low() {
         let (c, t) = learn(
             &["cheap pills buy now https://pills.example", "buy cheap watches now", "casino bonus buy now cheap"],
-            &["the council vote was close", "thanks for this reporting on the council", "the tram line will help the harbour"],
+            &[
+                "the council vote was close",
+                "thanks for this reporting on the council",
+                "the tram line will help the harbour",
+            ],
         );
         let spam = score(&tokens("buy cheap pills now at https://pills.example"), &c, t).unwrap();
         let ham = score(&tokens("the council should fund the tram"), &c, t).unwrap();

@@ -13,11 +13,18 @@ const UNSUBSCRIBE_DAYS: i64 = 366;
 
 /// Makes the signed unsubscribe link for an address.
 pub fn unsubscribe_link(state: &AppState, email: &str, now: DateTime<Utc>) -> String {
-    let t = state.signer.token("unsubscribe", &email.to_lowercase(), (now + Duration::days(UNSUBSCRIBE_DAYS)).timestamp());
+    let t =
+        state.signer.token("unsubscribe", &email.to_lowercase(), (now + Duration::days(UNSUBSCRIBE_DAYS)).timestamp());
     format!("{}/comments/unsubscribe?t={t}", state.cfg.base_url())
 }
 
-fn mail(state: &AppState, to: &str, subject: String, template: &str, ctx: minijinja::Value) -> Result<NewMail, AppError> {
+fn mail(
+    state: &AppState,
+    to: &str,
+    subject: String,
+    template: &str,
+    ctx: minijinja::Value,
+) -> Result<NewMail, AppError> {
     let body = state.renderer.render(template, ctx).map_err(AppError::internal)?;
     Ok(NewMail { to: to.to_owned(), subject, body })
 }
@@ -160,7 +167,12 @@ async fn after_approval(state: &AppState, article: &Article, c: &Comment, now: D
 
 /// Moves a comment to another status, teaching the spam model and trusting
 /// the commenter's browser when a moderator approves.
-pub async fn moderate(state: &AppState, id: CommentId, status: CommentStatus, now: DateTime<Utc>) -> Result<Comment, AppError> {
+pub async fn moderate(
+    state: &AppState,
+    id: CommentId,
+    status: CommentStatus,
+    now: DateTime<Utc>,
+) -> Result<Comment, AppError> {
     let before = state.store.get_comment(id).await?.ok_or(AppError::NotFound)?;
     let c = state.store.set_comment_status(id, status, &[], now).await?;
     let text = format!("{} {} {}", c.author_name, c.author_url.as_deref().unwrap_or(""), c.body);

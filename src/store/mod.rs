@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::spam::{TokenCount, Totals};
 use crate::domain::{
-    Article, ArticleId, ArticleInput, Comment, CommentId, CommentStatus, Kind, Media, MediaId, Role, Status, Term, User,
-    UserId,
+    Article, ArticleId, ArticleInput, Comment, CommentId, CommentStatus, Kind, Media, MediaId, Role, Status, Term,
+    User, UserId,
 };
 
 /// Errors every backend maps its own failures onto.
@@ -286,7 +286,13 @@ pub trait CommentStore: Send + Sync {
     /// Counts approved comments of each of these articles.
     async fn count_approved(&self, articles: &[ArticleId]) -> StoreResult<std::collections::HashMap<ArticleId, u64>>;
     /// Changes a comment's status, queueing `mails` in the same transaction.
-    async fn set_comment_status(&self, id: CommentId, status: CommentStatus, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<Comment>;
+    async fn set_comment_status(
+        &self,
+        id: CommentId,
+        status: CommentStatus,
+        mails: &[NewMail],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Comment>;
     /// Replaces a comment's text.
     async fn update_comment_body(&self, id: CommentId, body: &str, now: DateTime<Utc>) -> StoreResult<Comment>;
     /// Deletes every comment written with this email; returns how many.
@@ -296,17 +302,31 @@ pub trait CommentStore: Send + Sync {
     /// Tells whether this browser proved to be the commenter with this email.
     async fn is_trusted_browser(&self, visitor: &str, email: &str) -> StoreResult<bool>;
     /// Reads the spam model's counts for these tokens and its totals.
-    async fn spam_counts(&self, tokens: &[String]) -> StoreResult<(std::collections::HashMap<String, TokenCount>, Totals)>;
+    async fn spam_counts(
+        &self,
+        tokens: &[String],
+    ) -> StoreResult<(std::collections::HashMap<String, TokenCount>, Totals)>;
     /// Trains the model with a comment's tokens as spam or ham (undoing an earlier opposite label).
     async fn train_spam(&self, comment: CommentId, tokens: &[String], spam: Option<bool>) -> StoreResult<()>;
     /// Records an event under `key` and tells how long to wait when more than `max` happened within `window`.
-    async fn hit_rate(&self, key: &str, now: DateTime<Utc>, window: chrono::Duration, max: u32) -> StoreResult<Option<chrono::Duration>>;
+    async fn hit_rate(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+        max: u32,
+    ) -> StoreResult<Option<chrono::Duration>>;
     /// Queues mails.
     async fn enqueue_mails(&self, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()>;
     /// Takes up to `limit` due mails (they are not due again for a while).
     async fn claim_mails(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>>;
     /// Marks a mail sent, or failed with a retry time.
-    async fn finish_mail(&self, id: i64, result: Result<(), (String, DateTime<Utc>)>, now: DateTime<Utc>) -> StoreResult<()>;
+    async fn finish_mail(
+        &self,
+        id: i64,
+        result: Result<(), (String, DateTime<Utc>)>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Records that an email confirmed it wants reply notifications.
     async fn confirm_notify(&self, email: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Tells whether an email confirmed notifications and has not unsubscribed.

@@ -176,7 +176,12 @@ pub async fn block(
     let views: Vec<CommentView> = list.iter().map(|c| view(state, c, visitor, now)).collect();
     let parents: std::collections::HashMap<i64, Option<i64>> =
         list.iter().map(|c| (c.id.0, c.parent_id.map(|p| p.0))).collect();
-    let threads = domain::build_threads(&views, |v| v.id, |v| parents.get(&v.id).copied().flatten(), state.cfg.comments.max_depth);
+    let threads = domain::build_threads(
+        &views,
+        |v| v.id,
+        |v| parents.get(&v.id).copied().flatten(),
+        state.cfg.comments.max_depth,
+    );
     let per = state.cfg.comments.per_page.max(1);
     let pages = threads.len().div_ceil(per).max(1);
     if page > pages {
@@ -207,7 +212,11 @@ pub struct TokenQuery {
 
 /// Gives the JavaScript enhancement a token bound to this browser (and the
 /// browser its commenter cookie, when it has none yet).
-async fn show_token(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<TokenQuery>) -> Result<Response, AppError> {
+async fn show_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, AppError> {
     let (raw, fresh) = match cookie(&headers, VISITOR_COOKIE) {
         Some(v) => (v, false),
         None => (auth::random_token(), true),
@@ -307,7 +316,9 @@ async fn create_comment(
         state.signer.verify(&token_msg(a.id, ts, None), &f.sig)
     };
     if !signed {
-        return Err(AppError::Forbidden("The comment form could not be verified. Reload the page and send again.".into()));
+        return Err(AppError::Forbidden(
+            "The comment form could not be verified. Reload the page and send again.".into(),
+        ));
     }
     if !f.subject.is_empty() {
         let msg = "Your comment looks automated and was not posted. If you are a person, clear the extra field and send again.";
@@ -336,7 +347,8 @@ async fn create_comment(
     if let Some(p) = input.parent_id {
         let parent = state.store.get_comment(p).await?;
         if !parent.is_some_and(|p| p.article_id == a.id && p.status == CommentStatus::Approved) {
-            let msg = "The comment you replied to is no longer there. Your comment is kept below; send it as a new one.";
+            let msg =
+                "The comment you replied to is no longer there. Your comment is kept below; send it as a new one.";
             let form = FormState { parent_id: None, ..form };
             return refuse(&state, &a, &headers, StatusCode::UNPROCESSABLE_ENTITY, form, msg.into()).await;
         }
@@ -391,7 +403,13 @@ struct SimpleCtx {
     ask_email: bool,
 }
 
-async fn simple(state: &AppState, heading: &str, message: String, form: Option<(String, &'static str, Option<String>)>, ask_email: bool) -> Result<Response, AppError> {
+async fn simple(
+    state: &AppState,
+    heading: &str,
+    message: String,
+    form: Option<(String, &'static str, Option<String>)>,
+    ask_email: bool,
+) -> Result<Response, AppError> {
     let mut layout = crate::web::public::layout(state, heading.to_owned(), None).await;
     layout.noindex = true;
     let (form_action, button, token) = match form {
@@ -403,9 +421,19 @@ async fn simple(state: &AppState, heading: &str, message: String, form: Option<(
 }
 
 /// Shows the form to reply to one comment (the no-JavaScript reply path).
-async fn show_reply(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response, AppError> {
-    let c = state.store.get_comment(CommentId(id)).await?.filter(|c| c.status == CommentStatus::Approved).ok_or(AppError::NotFound)?;
-    let a = state.store.get_article(c.article_id).await?.filter(|a| a.is_public(Utc::now())).ok_or(AppError::NotFound)?;
+async fn show_reply(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let c = state
+        .store
+        .get_comment(CommentId(id))
+        .await?
+        .filter(|c| c.status == CommentStatus::Approved)
+        .ok_or(AppError::NotFound)?;
+    let a =
+        state.store.get_article(c.article_id).await?.filter(|a| a.is_public(Utc::now())).ok_or(AppError::NotFound)?;
     let form = FormState { parent_id: Some(c.id.0), ..Default::default() };
     let mut res = crate::web::public::render_article(&state, &a, 1, visitor_of(&headers).as_deref(), form).await?;
     res.headers_mut().insert("x-robots-tag", HeaderValue::from_static("noindex"));
@@ -436,7 +464,13 @@ struct EditCtx {
     article: ArticleView,
 }
 
-async fn edit_page(state: &AppState, c: &Comment, a: &Article, body: String, error: Option<String>) -> Result<Response, AppError> {
+async fn edit_page(
+    state: &AppState,
+    c: &Comment,
+    a: &Article,
+    body: String,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let mut layout = crate::web::public::layout(state, "Edit your comment".into(), None).await;
     layout.noindex = true;
     let article = ArticleView::summary(a, state.cfg.tz());
@@ -448,7 +482,11 @@ async fn edit_page(state: &AppState, c: &Comment, a: &Article, body: String, err
     no_store(res)
 }
 
-async fn edit_comment(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response, AppError> {
+async fn edit_comment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let (c, a) = own_comment(&state, &headers, id).await?;
     edit_page(&state, &c, &a, c.body.clone(), None).await
 }
@@ -458,11 +496,23 @@ struct EditForm {
     body: String,
 }
 
-async fn update_comment(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<EditForm>) -> Result<Response, AppError> {
+async fn update_comment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> Result<Response, AppError> {
     auth::check_origin(&headers)?;
     let (c, a) = own_comment(&state, &headers, id).await?;
     let rules = state.cfg.comments.rules();
-    let check = CommentInput { name: c.author_name.clone(), email: c.author_email.clone(), url: c.author_url.clone(), body: f.body.clone(), parent_id: None, notify: false };
+    let check = CommentInput {
+        name: c.author_name.clone(),
+        email: c.author_email.clone(),
+        url: c.author_url.clone(),
+        body: f.body.clone(),
+        parent_id: None,
+        notify: false,
+    };
     let input = match check.normalize(&rules) {
         Ok(i) => i,
         Err(e) => return edit_page(&state, &c, &a, f.body, e.0.get("body").cloned()).await,
@@ -479,7 +529,8 @@ async fn update_comment(State(state): State<AppState>, headers: HeaderMap, Path(
 
 async fn show_forget(State(state): State<AppState>) -> Result<Response, AppError> {
     let msg = "Enter the email address you used. We will send a link to it; opening the link deletes every comment written with that address.";
-    simple(&state, "Delete my comments", msg.into(), Some(("/comments/forget".into(), "Send the link", None)), true).await
+    simple(&state, "Delete my comments", msg.into(), Some(("/comments/forget".into(), "Send the link", None)), true)
+        .await
 }
 
 #[derive(Deserialize)]
@@ -487,7 +538,12 @@ struct EmailForm {
     email: String,
 }
 
-async fn send_forget(State(state): State<AppState>, headers: HeaderMap, ConnectInfo(peer): ConnectInfo<SocketAddr>, Form(f): Form<EmailForm>) -> Result<Response, AppError> {
+async fn send_forget(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(f): Form<EmailForm>,
+) -> Result<Response, AppError> {
     auth::check_origin(&headers)?;
     let email = domain::parse_email(&f.email).map_err(AppError::BadRequest)?.to_lowercase();
     let now = Utc::now();
@@ -529,10 +585,21 @@ fn open_token(state: &AppState, purpose: &str, t: &str) -> Result<String, AppErr
 async fn show_forget_confirm(State(state): State<AppState>, Query(q): Query<TokenParam>) -> Result<Response, AppError> {
     open_token(&state, "forget", &q.t)?;
     let msg = "Delete every comment written with your address? This cannot be undone.";
-    simple(&state, "Delete my comments", msg.into(), Some(("/comments/forget/confirm".into(), "Delete my comments", Some(q.t))), false).await
+    simple(
+        &state,
+        "Delete my comments",
+        msg.into(),
+        Some(("/comments/forget/confirm".into(), "Delete my comments", Some(q.t))),
+        false,
+    )
+    .await
 }
 
-async fn delete_by_email(State(state): State<AppState>, headers: HeaderMap, Form(q): Form<TokenParam>) -> Result<Response, AppError> {
+async fn delete_by_email(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(q): Form<TokenParam>,
+) -> Result<Response, AppError> {
     auth::check_origin(&headers)?;
     let email = open_token(&state, "forget", &q.t)?;
     let n = state.store.delete_comments_by_email(&email).await?;
@@ -544,22 +611,51 @@ async fn delete_by_email(State(state): State<AppState>, headers: HeaderMap, Form
 async fn show_notify(State(state): State<AppState>, Query(q): Query<TokenParam>) -> Result<Response, AppError> {
     open_token(&state, "notify", &q.t)?;
     let msg = "Confirm that you want an email when someone replies to your comments.";
-    simple(&state, "Reply notifications", msg.into(), Some(("/comments/notify".into(), "Yes, send me replies", Some(q.t))), false).await
+    simple(
+        &state,
+        "Reply notifications",
+        msg.into(),
+        Some(("/comments/notify".into(), "Yes, send me replies", Some(q.t))),
+        false,
+    )
+    .await
 }
 
-async fn confirm_notify(State(state): State<AppState>, headers: HeaderMap, Form(q): Form<TokenParam>) -> Result<Response, AppError> {
+async fn confirm_notify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(q): Form<TokenParam>,
+) -> Result<Response, AppError> {
     auth::check_origin(&headers)?;
     let email = open_token(&state, "notify", &q.t)?;
     state.store.confirm_notify(&email, Utc::now()).await?;
-    simple(&state, "Confirmed", "You will get an email when someone replies. Every message has a link to stop them.".into(), None, false).await
+    simple(
+        &state,
+        "Confirmed",
+        "You will get an email when someone replies. Every message has a link to stop them.".into(),
+        None,
+        false,
+    )
+    .await
 }
 
 async fn show_unsubscribe(State(state): State<AppState>, Query(q): Query<TokenParam>) -> Result<Response, AppError> {
     open_token(&state, "unsubscribe", &q.t)?;
-    simple(&state, "Stop emails", "Stop every email from this site to your address?".into(), Some(("/comments/unsubscribe".into(), "Stop all emails", Some(q.t))), false).await
+    simple(
+        &state,
+        "Stop emails",
+        "Stop every email from this site to your address?".into(),
+        Some(("/comments/unsubscribe".into(), "Stop all emails", Some(q.t))),
+        false,
+    )
+    .await
 }
 
-async fn unsubscribe(State(state): State<AppState>, headers: HeaderMap, Form(q): Form<TokenParam>) -> Result<Response, AppError> {
+async fn unsubscribe(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(q): Form<TokenParam>,
+) -> Result<Response, AppError> {
     auth::check_origin(&headers)?;
     let email = open_token(&state, "unsubscribe", &q.t)?;
     state.store.unsubscribe(&email, Utc::now()).await?;

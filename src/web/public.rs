@@ -144,14 +144,7 @@ async fn list_page(
         .iter()
         .map(|a| ArticleView { comment_count: counts.get(&a.id).copied().unwrap_or(0), ..ArticleView::summary(a, tz) })
         .collect();
-    let ctx = ListCtx {
-        layout,
-        heading,
-        kicker,
-        articles,
-        pager: Pager::new(uri_path, page, per, found.total),
-        front,
-    };
+    let ctx = ListCtx { layout, heading, kicker, articles, pager: Pager::new(uri_path, page, per, found.total), front };
     render(state, "public/list.html", &ctx)
 }
 

@@ -37,7 +37,8 @@ impl Signer {
     pub fn load_or_create(dir: &Path) -> std::io::Result<Signer> {
         let path = dir.join("secret.key");
         if let Ok(text) = std::fs::read_to_string(&path) {
-            let bytes = hex::decode(text.trim()).map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+            let bytes =
+                hex::decode(text.trim()).map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
             let key: [u8; 32] = bytes
                 .try_into()
                 .map_err(|_| std::io::Error::other(format!("{} must hold 64 hex digits", path.display())))?;

@@ -29,6 +29,9 @@ pub fn test_config(dir: &Path) -> Config {
     let mut cfg = Config { data_dir: dir.to_path_buf(), ..Config::default() };
     cfg.server.listen = "127.0.0.1:0".parse().unwrap();
     cfg.site.timezone = "America/New_York".into();
+    // Tests post at machine speed; the tests of these limits set them back.
+    cfg.comments.min_seconds = 0;
+    cfg.comments.rate_burst = 1000;
     cfg
 }
 
@@ -144,4 +147,48 @@ pub fn texts_raw(html: &str, css: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(css).unwrap();
     doc.select(&sel).map(|e| e.text().collect::<String>()).collect()
+}
+
+/// The comment form of a page: its hidden fields, ready to be sent with the typed ones.
+pub fn comment_fields(html: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("#commentform input[type=hidden]").unwrap();
+    doc.select(&sel)
+        .map(|e| (e.value().attr("name").unwrap().to_owned(), e.value().attr("value").unwrap_or("").to_owned()))
+        .collect()
+}
+
+impl TestApp {
+    /// Posts a comment through the article page's form with `client`; returns the response.
+    pub async fn comment_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        typed: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let html = client.get(self.url(path)).send().await.unwrap().text().await.unwrap();
+        let mut fields = comment_fields(&html);
+        assert!(!fields.is_empty(), "no comment form on {path}");
+        for (k, v) in typed {
+            fields.retain(|(n, _)| n != k);
+            fields.push(((*k).to_owned(), (*v).to_owned()));
+        }
+        client.post(self.url("/comments")).form(&fields).send().await.unwrap()
+    }
+
+    /// Posts a comment as this app's own client.
+    pub async fn comment(&self, path: &str, typed: &[(&str, &str)]) -> reqwest::Response {
+        self.comment_with(&self.http, path, typed).await
+    }
+
+    /// Makes a fresh browser (its own cookies).
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+}
+
+/// Returns the comment id a 303 after posting points at.
+pub fn posted_id(r: &reqwest::Response) -> i64 {
+    let loc = r.headers()["location"].to_str().unwrap();
+    loc.rsplit("#comment-").next().unwrap().parse().unwrap()
 }

@@ -38,14 +38,16 @@ fn comment_from_row(r: &SqliteRow) -> StoreResult<Comment> {
 
 async fn insert_mails(conn: &mut SqliteConnection, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()> {
     for m in mails {
-        sqlx::query("INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)")
-            .bind(&m.to)
-            .bind(&m.subject)
-            .bind(&m.body)
-            .bind(ts(now))
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(&m.to)
+        .bind(&m.subject)
+        .bind(&m.body)
+        .bind(ts(now))
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
     }
     Ok(())
 }
@@ -162,8 +164,9 @@ impl CommentStore for SqliteStore {
         if articles.is_empty() {
             return Ok(HashMap::new());
         }
-        let mut qb: QueryBuilder<'_, Sqlite> =
-            QueryBuilder::new("SELECT article_id, COUNT(*) FROM comments WHERE status = 'approved' AND article_id IN (");
+        let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+            "SELECT article_id, COUNT(*) FROM comments WHERE status = 'approved' AND article_id IN (",
+        );
         let mut sep = qb.separated(", ");
         for a in articles {
             sep.push_bind(a.0);
@@ -173,7 +176,13 @@ impl CommentStore for SqliteStore {
         Ok(rows.iter().map(|r| (ArticleId(r.get(0)), r.get::<i64, _>(1) as u64)).collect())
     }
 
-    async fn set_comment_status(&self, id: CommentId, status: CommentStatus, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<Comment> {
+    async fn set_comment_status(
+        &self,
+        id: CommentId,
+        status: CommentStatus,
+        mails: &[NewMail],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Comment> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let done = sqlx::query("UPDATE comments SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(status.as_str())
@@ -218,13 +227,15 @@ impl CommentStore for SqliteStore {
     }
 
     async fn trust_browser(&self, visitor: &str, email: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("INSERT INTO trusted_browsers (visitor, email, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(visitor)
-            .bind(email.trim().to_lowercase())
-            .bind(ts(now))
-            .execute(&self.write)
-            .await
-            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO trusted_browsers (visitor, email, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(visitor)
+        .bind(email.trim().to_lowercase())
+        .bind(ts(now))
+        .execute(&self.write)
+        .await
+        .map_err(backend)?;
         Ok(())
     }
 
@@ -241,7 +252,8 @@ impl CommentStore for SqliteStore {
     async fn spam_counts(&self, tokens: &[String]) -> StoreResult<(HashMap<String, TokenCount>, Totals)> {
         let mut counts = HashMap::new();
         for chunk in tokens.chunks(400) {
-            let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new("SELECT token, spam, ham FROM spam_tokens WHERE token IN (");
+            let mut qb: QueryBuilder<'_, Sqlite> =
+                QueryBuilder::new("SELECT token, spam, ham FROM spam_tokens WHERE token IN (");
             let mut sep = qb.separated(", ");
             for t in chunk {
                 sep.push_bind(t);
@@ -286,7 +298,11 @@ impl CommentStore for SqliteStore {
                     .await
                     .map_err(backend)?;
             }
-            sqlx::query("DELETE FROM spam_training WHERE comment_id = $1").bind(comment.0).execute(&mut *tx).await.map_err(backend)?;
+            sqlx::query("DELETE FROM spam_training WHERE comment_id = $1")
+                .bind(comment.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
         }
         if let Some(label) = new {
             for t in tokens {
@@ -308,7 +324,13 @@ impl CommentStore for SqliteStore {
         tx.commit().await.map_err(backend)
     }
 
-    async fn hit_rate(&self, key: &str, now: DateTime<Utc>, window: Duration, max: u32) -> StoreResult<Option<Duration>> {
+    async fn hit_rate(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window: Duration,
+        max: u32,
+    ) -> StoreResult<Option<Duration>> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let since = now - window;
         sqlx::query("DELETE FROM rate_events WHERE key = $1 AND at < $2")
@@ -359,13 +381,26 @@ impl CommentStore for SqliteStore {
         .map_err(backend)?;
         Ok(rows
             .iter()
-            .map(|r| QueuedMail { id: r.get(0), to: r.get(1), subject: r.get(2), body: r.get(3), attempts: r.get::<i64, _>(4) as u32 })
+            .map(|r| QueuedMail {
+                id: r.get(0),
+                to: r.get(1),
+                subject: r.get(2),
+                body: r.get(3),
+                attempts: r.get::<i64, _>(4) as u32,
+            })
             .collect())
     }
 
-    async fn finish_mail(&self, id: i64, result: Result<(), (String, DateTime<Utc>)>, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn finish_mail(
+        &self,
+        id: i64,
+        result: Result<(), (String, DateTime<Utc>)>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let q = match &result {
-            Ok(()) => sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2").bind(ts(now)).bind(id),
+            Ok(()) => {
+                sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2").bind(ts(now)).bind(id)
+            }
             Err((err, next)) => sqlx::query("UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3")
                 .bind(err.clone())
                 .bind(ts(*next))
@@ -413,11 +448,13 @@ impl CommentStore for SqliteStore {
     }
 
     async fn is_unsubscribed(&self, email: &str) -> StoreResult<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM commenter_emails WHERE email = $1 AND unsubscribed_at IS NOT NULL")
-            .bind(email.trim().to_lowercase())
-            .fetch_one(&self.read)
-            .await
-            .map_err(backend)?;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM commenter_emails WHERE email = $1 AND unsubscribed_at IS NOT NULL",
+        )
+        .bind(email.trim().to_lowercase())
+        .fetch_one(&self.read)
+        .await
+        .map_err(backend)?;
         Ok(n > 0)
     }
 }

@@ -69,7 +69,11 @@ struct QueueCtx {
 const PER_PAGE: u32 = 30;
 
 /// Shows the moderation queue.
-pub async fn list_comments(State(state): State<AppState>, s: StaffSession, Query(q): Query<QueueQuery>) -> Result<Response, AppError> {
+pub async fn list_comments(
+    State(state): State<AppState>,
+    s: StaffSession,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, AppError> {
     require_moderator(&s)?;
     let status = match q.status.as_deref() {
         None | Some("") => Some(CommentStatus::Pending),
@@ -77,7 +81,8 @@ pub async fn list_comments(State(state): State<AppState>, s: StaffSession, Query
         Some(x) => Some(CommentStatus::parse(x).ok_or_else(|| AppError::BadRequest("Unknown status.".into()))?),
     };
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    let cq = CommentQuery { status, article_id: q.article.map(ArticleId), limit: PER_PAGE, offset: (page - 1) * PER_PAGE };
+    let cq =
+        CommentQuery { status, article_id: q.article.map(ArticleId), limit: PER_PAGE, offset: (page - 1) * PER_PAGE };
     let found = state.store.list_comments(&cq).await?;
     let tz = state.cfg.tz();
     let mut articles = HashMap::new();
@@ -88,7 +93,11 @@ pub async fn list_comments(State(state): State<AppState>, s: StaffSession, Query
         }
         let a = articles.get(&c.article_id).and_then(Option::as_ref);
         let parent = match c.parent_id {
-            Some(p) => state.store.get_comment(p).await?.map(|p| format!("{}: {}", p.author_name, p.body.chars().take(140).collect::<String>())),
+            Some(p) => state
+                .store
+                .get_comment(p)
+                .await?
+                .map(|p| format!("{}: {}", p.author_name, p.body.chars().take(140).collect::<String>())),
             None => None,
         };
         let text = format!("{} {} {}", c.author_name, c.author_url.as_deref().unwrap_or(""), c.body);
@@ -139,7 +148,13 @@ pub struct StatusForm {
 }
 
 /// Approves, marks spam, trashes or sends back one comment.
-pub async fn update_status(State(state): State<AppState>, s: StaffSession, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> Result<Response, AppError> {
+pub async fn update_status(
+    State(state): State<AppState>,
+    s: StaffSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, AppError> {
     auth::check_origin(&headers)?;
     s.check_csrf(&f.csrf)?;
     require_moderator(&s)?;
@@ -150,13 +165,19 @@ pub async fn update_status(State(state): State<AppState>, s: StaffSession, heade
 }
 
 /// Applies one action to every ticked comment.
-pub async fn bulk(State(state): State<AppState>, s: StaffSession, headers: HeaderMap, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+pub async fn bulk(
+    State(state): State<AppState>,
+    s: StaffSession,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     auth::check_origin(&headers)?;
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
     s.check_csrf(get("csrf"))?;
     require_moderator(&s)?;
     let status = CommentStatus::parse(get("action")).ok_or_else(|| AppError::BadRequest("Choose an action.".into()))?;
-    let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "ids").filter_map(|(_, v)| v.parse().ok()).take(500).collect();
+    let ids: Vec<i64> =
+        pairs.iter().filter(|(k, _)| k == "ids").filter_map(|(_, v)| v.parse().ok()).take(500).collect();
     let now = Utc::now();
     for id in ids {
         svc::moderate(&state, CommentId(id), status, now).await?;
@@ -173,14 +194,22 @@ struct EditCtx {
 }
 
 /// Shows a comment's text for a moderator to edit.
-pub async fn edit_comment(State(state): State<AppState>, s: StaffSession, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn edit_comment(
+    State(state): State<AppState>,
+    s: StaffSession,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     require_moderator(&s)?;
     let c = state.store.get_comment(CommentId(id)).await?.ok_or(AppError::NotFound)?;
     let mut l = layout(&state, "Edit comment".into(), None).await;
     l.noindex = true;
     l.viewer = Some(s.viewer());
     l.csrf = Some(s.0.csrf.clone());
-    no_store(render(&state, "admin/comment_edit.html", &EditCtx { layout: l, id, body: c.body, back: "/admin/comments".into() })?)
+    no_store(render(
+        &state,
+        "admin/comment_edit.html",
+        &EditCtx { layout: l, id, body: c.body, back: "/admin/comments".into() },
+    )?)
 }
 
 #[derive(Deserialize)]
@@ -190,13 +219,22 @@ pub struct BodyForm {
 }
 
 /// Saves a moderator's edit.
-pub async fn update_comment(State(state): State<AppState>, s: StaffSession, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<BodyForm>) -> Result<Response, AppError> {
+pub async fn update_comment(
+    State(state): State<AppState>,
+    s: StaffSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<BodyForm>,
+) -> Result<Response, AppError> {
     auth::check_origin(&headers)?;
     s.check_csrf(&f.csrf)?;
     require_moderator(&s)?;
     let body = f.body.trim();
     if body.is_empty() || body.chars().count() > state.cfg.comments.max_chars {
-        return Err(AppError::BadRequest(format!("A comment needs between 1 and {} characters. Go back to keep your text.", state.cfg.comments.max_chars)));
+        return Err(AppError::BadRequest(format!(
+            "A comment needs between 1 and {} characters. Go back to keep your text.",
+            state.cfg.comments.max_chars
+        )));
     }
     state.store.update_comment_body(CommentId(id), body, Utc::now()).await?;
     state.cache.clear();
@@ -204,7 +242,13 @@ pub async fn update_comment(State(state): State<AppState>, s: StaffSession, head
 }
 
 /// Publishes a staff reply under a comment.
-pub async fn create_reply(State(state): State<AppState>, s: StaffSession, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<BodyForm>) -> Result<Response, AppError> {
+pub async fn create_reply(
+    State(state): State<AppState>,
+    s: StaffSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<BodyForm>,
+) -> Result<Response, AppError> {
     auth::check_origin(&headers)?;
     s.check_csrf(&f.csrf)?;
     require_moderator(&s)?;

@@ -93,22 +93,41 @@ fn parse_status(s: &str) -> Result<CommentStatus, AppError> {
 /// Lists comments, newest first.
 #[utoipa::path(get, path = "/api/v1/comments", tag = "comments", params(CommentParams),
     responses((status = 200, body = CommentList), (status = 400, body = super::ErrorJson), (status = 403, body = super::ErrorJson)))]
-pub async fn list_comments(State(state): State<AppState>, ApiUser(user): ApiUser, Query(p): Query<CommentParams>) -> Result<Json<CommentList>, AppError> {
+pub async fn list_comments(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<CommentParams>,
+) -> Result<Json<CommentList>, AppError> {
     moderator(&user)?;
     let limit = p.limit.unwrap_or(50);
     if !(1..=100).contains(&limit) {
         return Err(AppError::BadRequest("limit is between 1 and 100.".into()));
     }
     let offset = p.offset.unwrap_or(0);
-    let q = CommentQuery { status: p.status.as_deref().map(parse_status).transpose()?, article_id: p.article_id.map(ArticleId), limit, offset };
+    let q = CommentQuery {
+        status: p.status.as_deref().map(parse_status).transpose()?,
+        article_id: p.article_id.map(ArticleId),
+        limit,
+        offset,
+    };
     let found = state.store.list_comments(&q).await?;
-    Ok(Json(CommentList { comments: found.items.iter().map(CommentJson::from).collect(), total: found.total, limit, offset }))
+    Ok(Json(CommentList {
+        comments: found.items.iter().map(CommentJson::from).collect(),
+        total: found.total,
+        limit,
+        offset,
+    }))
 }
 
 /// Moderates a comment (status) or corrects its text (body).
 #[utoipa::path(patch, path = "/api/v1/comments/{id}", tag = "comments", params(("id" = i64, Path, description = "Comment id")), request_body = CommentPatch,
     responses((status = 200, body = CommentJson), (status = 400, body = super::ErrorJson), (status = 403, body = super::ErrorJson), (status = 404, body = super::ErrorJson)))]
-pub async fn update_comment(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>, Json(p): Json<CommentPatch>) -> Result<Json<CommentJson>, AppError> {
+pub async fn update_comment(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(p): Json<CommentPatch>,
+) -> Result<Json<CommentJson>, AppError> {
     moderator(&user)?;
     let now = Utc::now();
     let id = CommentId(id);

@@ -3,5 +3,6 @@
 mod admin;
 mod api;
 mod cli;
+mod comments;
 mod public;
 mod syndication;
