@@ -4,5 +4,8 @@ mod admin;
 mod api;
 mod cli;
 mod comments;
+mod durability;
+mod mail;
+mod privacy;
 mod public;
 mod syndication;
