@@ -189,7 +189,9 @@ impl FromRequestParts<AppState> for StaffSession {
         match session_of(state, &parts.headers).await {
             Ok(Some(s)) => Ok(StaffSession(s)),
             Ok(None) => {
-                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/admin");
+                // Inside `/admin` the router sees the path without its prefix; the original has it.
+                let uri = parts.extensions.get::<axum::extract::OriginalUri>().map_or(&parts.uri, |o| &o.0);
+                let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/admin");
                 let to = format!("/admin/login?next={}", urlencode(next));
                 Err(Redirect::to(&to).into_response())
             }

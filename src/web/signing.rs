@@ -74,9 +74,7 @@ impl Signer {
 
     /// Opens a token made by `token`, returning its subject if the signature holds and it has not expired.
     pub fn open(&self, purpose: &str, token: &str, now: i64) -> Option<String> {
-        let mut parts = token.rsplitn(2, '.');
-        let sig = parts.next()?;
-        let body = parts.next()?;
+        let (body, sig) = token.rsplit_once('.')?;
         if !self.verify(&format!("{purpose}|{body}"), sig) {
             return None;
         }

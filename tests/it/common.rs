@@ -176,11 +176,6 @@ impl TestApp {
         client.post(self.url("/comments")).form(&fields).send().await.unwrap()
     }
 
-    /// Posts a comment as this app's own client.
-    pub async fn comment(&self, path: &str, typed: &[(&str, &str)]) -> reqwest::Response {
-        self.comment_with(&self.http, path, typed).await
-    }
-
     /// Makes a fresh browser (its own cookies).
     pub fn browser(&self) -> reqwest::Client {
         reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()

@@ -88,8 +88,8 @@ pub async fn list_comments(
     let mut articles = HashMap::new();
     let mut rows = Vec::new();
     for c in &found.items {
-        if !articles.contains_key(&c.article_id) {
-            articles.insert(c.article_id, state.store.get_article(c.article_id).await?);
+        if let std::collections::hash_map::Entry::Vacant(slot) = articles.entry(c.article_id) {
+            slot.insert(state.store.get_article(c.article_id).await?);
         }
         let a = articles.get(&c.article_id).and_then(Option::as_ref);
         let parent = match c.parent_id {

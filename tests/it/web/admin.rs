@@ -32,7 +32,8 @@ async fn admin_pages_need_a_login() {
     for path in ["/admin", "/admin/articles/new", "/admin/users", "/admin/articles/1/revisions"] {
         let r = app.http.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 303, "{path}");
-        assert!(r.headers()["location"].to_str().unwrap().starts_with("/admin/login?next="), "{path}");
+        let to = r.headers()["location"].to_str().unwrap().to_owned();
+        assert_eq!(to, format!("/admin/login?next={}", dateline::web::auth::urlencode(path)), "{path}");
     }
 }
 
