@@ -85,7 +85,7 @@ impl When {
     pub fn new(t: DateTime<Utc>, tz: Tz) -> When {
         let l = t.with_timezone(&tz);
         When {
-            iso: l.to_rfc3339(),
+            iso: l.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             date: l.format("%B %-d, %Y").to_string(),
             full: l.format("%B %-d, %Y at %-I:%M %p %Z").to_string(),
         }

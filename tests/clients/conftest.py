@@ -1,12 +1,15 @@
 """Starts the real `dateline` binary on a free port with a temporary data
 folder holding the seed article, for checks by clients nobody on the team wrote."""
 
+import json
 import os
 import pathlib
+import re
 import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -39,9 +42,13 @@ def site():
     assert BINARY.exists(), f"build the binary first ({BINARY})"
     assert SEED.exists(), f"seed article missing: {SEED}"
     # The seed is a Washington story: its permalink date is the US East Coast's.
-    env = dict(os.environ, DATELINE_SITE__TIMEZONE="America/New_York")
+    env = dict(os.environ, DATELINE_SITE__TIMEZONE="America/New_York", DATELINE_COMMENTS__MIN_SECONDS="0")
     with tempfile.TemporaryDirectory() as data:
         subprocess.run([BINARY, "--data", data, "import", "markdown", SEED], check=True, capture_output=True, env=env)
+        subprocess.run([BINARY, "--data", data, "user", "add", "--email", "ed@example.org", "--name", "Ed",
+                        "--role", "editor"], check=True, capture_output=True, env=env)
+        token = subprocess.run([BINARY, "--data", data, "token", "create", "--email", "ed@example.org"],
+                               check=True, capture_output=True, env=env, text=True).stdout.strip()
         port = free_port()
         proc = subprocess.Popen(
             [BINARY, "--data", data, "serve", "--no-demo", "--listen", f"127.0.0.1:{port}"],
@@ -59,10 +66,50 @@ def site():
                     time.sleep(0.05)
             else:
                 raise RuntimeError("server did not start")
-            yield Site(base)
+            site = Site(base)
+            site.token = token
+            add_comments(site)
+            yield site
         finally:
             proc.terminate()
             proc.wait(timeout=10)
 
 
 SEED_PATH = "/2022/02/20/biden-tentatively-agrees-to-summit-with-putin/"
+
+
+def post_comment(site: Site, fields: dict) -> int:
+    """Posts a comment through the article's form; returns its id."""
+    _, html, _ = site.get(SEED_PATH)
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html.decode()))
+    form.update(fields)
+    req = urllib.request.Request(site.base + "/comments", data=urllib.parse.urlencode(form).encode(), method="POST")
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    try:
+        urllib.request.build_opener(NoRedirect).open(req, timeout=30)
+    except urllib.error.HTTPError as e:
+        assert e.code == 303, e.read()
+        return int(e.headers["location"].rsplit("#comment-", 1)[1])
+    raise AssertionError("no redirect after posting")
+
+
+def approve(site: Site, comment_id: int) -> None:
+    req = urllib.request.Request(site.base + f"/api/v1/comments/{comment_id}", method="PATCH",
+                                 data=json.dumps({"status": "approved"}).encode(),
+                                 headers={"authorization": f"Bearer {site.token}", "content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200
+
+
+def add_comments(site: Site) -> None:
+    """Gives the seed article a short approved thread, so checks see comments too."""
+    first = post_comment(site, {"name": "Ann Reader", "email": "ann@example.org", "url": "https://ann.example/",
+                                "body": "Where will the summit be?\n\nSee https://example.org/geneva for the last one."})
+    approve(site, first)
+    reply = post_comment(site, {"name": "Bob", "email": "bob@example.org", "parent_id": str(first),
+                                "body": "No place has been announced yet."})
+    approve(site, reply)

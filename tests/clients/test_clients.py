@@ -76,9 +76,19 @@ def test_extruct_finds_the_news_article_and_open_graph(site):
         {"title": og["og:title"], "description": og["og:description"], "image": og["og:image"]}, ensure_ascii=False))
 
 
+def test_the_comment_feed_parses_and_names_no_email(site):
+    status, body, headers = site.get(SEED_PATH + "comments.xml")
+    assert status == 200
+    feed = feedparser.parse(body, response_headers={k: v for k, v in headers.items()})
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert [e.author for e in feed.entries] == ["Bob", "Ann Reader"]
+    assert b"ann@example.org" not in body and b"bob@example.org" not in body
+
+
 def test_the_nu_html_checker_finds_no_errors(site):
     pages = {"front": "/", "article": SEED_PATH, "section": "/section/world/", "tag": "/tag/ukraine/",
-             "author": "/author/world-desk/", "archive": "/2022/02/", "not-found": "/no-such-page/"}
+             "author": "/author/world-desk/", "archive": "/2022/02/", "not-found": "/no-such-page/",
+             "mastodon": "/share/mastodon?text=Hello", "forget": "/comments/forget"}
     with tempfile.TemporaryDirectory() as out:
         for name, path in pages.items():
             status, body, _ = site.get(path)
