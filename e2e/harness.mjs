@@ -43,6 +43,10 @@ export async function startSite({ demo = true } = {}) {
     input: PASSWORD + "\n",
     stdio: ["pipe", "ignore", "ignore"],
   });
+  const token = execFileSync(bin, ["--data", data, "token", "create", "--email", "ed@example.org"], {
+    env,
+    stdio: ["ignore", "pipe", "ignore"],
+  }).toString().trim();
   const port = await freePort();
   const args = ["--data", data, "serve", "--listen", `127.0.0.1:${port}`];
   if (!demo) args.push("--no-demo");
@@ -58,6 +62,17 @@ export async function startSite({ demo = true } = {}) {
   return {
     base,
     data,
+    token,
+    /** Calls the JSON API as the editor. */
+    async api(method, path, body) {
+      const r = await fetch(base + "/api/v1" + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+      return r.status === 204 ? null : r.json();
+    },
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));

@@ -154,6 +154,8 @@ pub struct ServerConfig {
     /// Proxies whose `X-Forwarded-For` is believed (addresses like 127.0.0.1);
     /// from anyone else the connection's own address is used.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Addresses allowed to read `/metrics` besides the machine itself.
+    pub metrics_from: Vec<std::net::IpAddr>,
 }
 
 /// Which database to use.
@@ -211,6 +213,7 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 20 * 1024 * 1024,
             trusted_proxies: Vec::new(),
+            metrics_from: Vec::new(),
         }
     }
 }

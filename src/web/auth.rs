@@ -124,16 +124,26 @@ pub async fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Option<
     Ok(state.store.get_session(&hash_secret(&token), Utc::now()).await?)
 }
 
-/// Refuses a state-changing request sent from another site (Origin or Referer not ours).
+/// Refuses a state-changing request sent from another site: its Origin (or
+/// Referer) must name this site, as the request's Host or the configured base URL.
 pub fn check_origin(headers: &HeaderMap) -> Result<(), AppError> {
+    check_origin_for(headers, None)
+}
+
+/// Like `check_origin`, also accepting the host of the site's public base URL
+/// (a proxy may rewrite `Host`).
+pub fn check_origin_for(headers: &HeaderMap, base_url: Option<&str>) -> Result<(), AppError> {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let base_host = base_url.and_then(|b| b.split_once("://")).map(|(_, r)| r.split('/').next().unwrap_or(""));
     let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
     match source {
         None => Ok(()),
         Some(s) => {
             let rest = s.split_once("://").map(|(_, r)| r).unwrap_or("");
             let origin_host = rest.split('/').next().unwrap_or("");
-            if !host.is_empty() && origin_host.eq_ignore_ascii_case(host) {
+            let ours = (!host.is_empty() && origin_host.eq_ignore_ascii_case(host))
+                || base_host.is_some_and(|b| !b.is_empty() && origin_host.eq_ignore_ascii_case(b));
+            if ours {
                 Ok(())
             } else {
                 Err(AppError::Forbidden("This form was sent from another site and was refused.".into()))
@@ -237,7 +247,15 @@ pub fn urlencode(s: &str) -> String {
 /// Keeps a `next` target on this site (a path, never another origin).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 2000 => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+                && n.len() < 2000 =>
+        {
+            n.to_owned()
+        }
         _ => "/admin".to_owned(),
     }
 }
@@ -250,7 +268,8 @@ pub async fn announce_setup_link(store: &Arc<dyn Store>, cfg: &Config) -> anyhow
     let token = random_token();
     store.set_setting(SETUP_KEY, &hash_secret(&token)).await?;
     let url = format!("{}/setup/{token}", cfg.base_url());
-    tracing::info!("no user yet: create the first admin at {url}");
+    // The link is a secret: printed to the console, never written to the logs.
+    tracing::info!("no user yet: the one-time setup link is printed on the console");
     eprintln!("\n  No user exists yet. Create the first admin here (link works once):\n  {url}\n  or run: dateline user add --email you@example.org --name \"Your Name\" --role admin --password-stdin\n");
     Ok(Some(url))
 }
@@ -296,7 +315,7 @@ pub async fn create_first_admin(
     headers: HeaderMap,
     Form(f): Form<SetupForm>,
 ) -> Result<Response, AppError> {
-    check_origin(&headers)?;
+    check_origin_for(&headers, Some(state.cfg.base_url()))?;
     if !setup_valid(&state, &token).await? {
         return Err(AppError::NotFound);
     }
@@ -350,6 +369,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example/")), "/admin");
         assert_eq!(safe_next(Some("https://evil.example/")), "/admin");
         assert_eq!(safe_next(None), "/admin");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/admin");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/admin");
     }
 
     #[test]

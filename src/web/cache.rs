@@ -84,11 +84,14 @@ impl PageCache {
     }
 }
 
+/// Builds the key from the path and the `page` parameter decoded exactly as the
+/// handlers decode it, so no spelling of the query can file a page under another key.
 fn cache_key(req: &Request) -> String {
-    let page = req
-        .uri()
-        .query()
-        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("page=")))
+    use axum::extract::Query;
+    use std::collections::HashMap;
+    let page = Query::<HashMap<String, String>>::try_from_uri(req.uri())
+        .ok()
+        .and_then(|q| q.0.get("page").cloned())
         .and_then(|p| p.parse::<u32>().ok())
         .filter(|p| *p > 1);
     match page {
@@ -215,6 +218,16 @@ fn answer(page: &CachedPage, req: &HeaderMap, status: &'static str) -> Response 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_spelling_of_the_page_parameter_gets_the_same_key() {
+        let key = |q: &str| cache_key(&Request::builder().uri(format!("/x/{q}")).body(Body::empty()).unwrap());
+        assert_eq!(key("?page=2"), "/x/?page=2");
+        assert_eq!(key("?page=%32"), "/x/?page=2");
+        assert_eq!(key("?pag%65=2"), "/x/?page=2");
+        assert_eq!(key("?page=1"), "/x/");
+        assert_eq!(key("?utm_source=feed"), "/x/");
+    }
 
     #[test]
     fn accept_encoding_respects_q_zero() {

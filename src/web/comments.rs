@@ -294,7 +294,7 @@ async fn create_comment(
     headers: HeaderMap,
     Form(f): Form<CommentForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let now = Utc::now();
     let article = state.store.get_article(ArticleId(f.article_id)).await?;
     let Some(a) = article.filter(|a| a.kind == Kind::Article && a.is_public(now)) else {
@@ -316,9 +316,9 @@ async fn create_comment(
         state.signer.verify(&token_msg(a.id, ts, None), &f.sig)
     };
     if !signed {
-        return Err(AppError::Forbidden(
-            "The comment form could not be verified. Reload the page and send again.".into(),
-        ));
+        let msg = "The comment form could not be verified (it may have expired, or cookies are blocked). \
+                   Your comment is kept below; send it again.";
+        return refuse(&state, &a, &headers, StatusCode::FORBIDDEN, form, msg.into()).await;
     }
     if !f.subject.is_empty() {
         let msg = "Your comment looks automated and was not posted. If you are a person, clear the extra field and send again.";
@@ -502,7 +502,7 @@ async fn update_comment(
     Path(id): Path<i64>,
     Form(f): Form<EditForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let (c, a) = own_comment(&state, &headers, id).await?;
     let rules = state.cfg.comments.rules();
     let check = CommentInput {
@@ -519,9 +519,20 @@ async fn update_comment(
     };
     let now = Utc::now();
     state.store.update_comment_body(c.id, &input.body, now).await?;
-    // An edit that adds links beyond the limit goes back to the queue.
-    if c.status == CommentStatus::Approved && domain::count_links(&input.body) > rules.max_links {
-        state.store.set_comment_status(c.id, CommentStatus::Pending, &[], now).await?;
+    // An edit is screened like a new comment (the browser is trusted: it posted
+    // the original); anything moderation would hold leaves the page again.
+    if c.status == CommentStatus::Approved {
+        let text = format!("{} {} {}", input.name, input.url.as_deref().unwrap_or(""), input.body);
+        let score = svc::spam_score(&state, &text).await?;
+        let decision = domain::screen(&domain::Screening {
+            input: &input,
+            trusted_browser: true,
+            spam_probability: score.map(|s| s.probability),
+            rules: &rules,
+        });
+        if decision.status != CommentStatus::Approved {
+            state.store.set_comment_status(c.id, decision.status, &[], now).await?;
+        }
     }
     state.cache.clear();
     no_store(Redirect::to(&format!("{}#comment-{}", a.permalink(state.cfg.tz()), c.id.0)).into_response())
@@ -544,7 +555,7 @@ async fn send_forget(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Form(f): Form<EmailForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let email = domain::parse_email(&f.email).map_err(AppError::BadRequest)?.to_lowercase();
     let now = Utc::now();
     let ip = client_ip(&state, peer, &headers);
@@ -600,7 +611,7 @@ async fn delete_by_email(
     headers: HeaderMap,
     Form(q): Form<TokenParam>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let email = open_token(&state, "forget", &q.t)?;
     let n = state.store.delete_comments_by_email(&email).await?;
     state.cache.clear();
@@ -626,7 +637,7 @@ async fn confirm_notify(
     headers: HeaderMap,
     Form(q): Form<TokenParam>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let email = open_token(&state, "notify", &q.t)?;
     state.store.confirm_notify(&email, Utc::now()).await?;
     simple(
@@ -656,7 +667,7 @@ async fn unsubscribe(
     headers: HeaderMap,
     Form(q): Form<TokenParam>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let email = open_token(&state, "unsubscribe", &q.t)?;
     state.store.unsubscribe(&email, Utc::now()).await?;
     simple(&state, "Unsubscribed", "This site will not email your address again.".into(), None, false).await

@@ -3,7 +3,7 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -82,8 +82,12 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     res
 }
 
-/// Writes the metrics in Prometheus text format.
-pub async fn show(State(state): State<AppState>) -> Response {
+/// Writes the metrics in Prometheus text format, to this machine and the
+/// addresses in `server.metrics_from` only.
+pub async fn show(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>) -> Response {
+    if !peer.ip().is_loopback() && !state.cfg.server.metrics_from.contains(&peer.ip()) {
+        return crate::error::AppError::NotFound.into_response();
+    }
     let mut out = String::new();
     let registry = state.metrics.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &registry) {

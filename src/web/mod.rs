@@ -104,6 +104,10 @@ async fn security_headers(req: axum::extract::Request, next: middleware::Next) -
     let h = res.headers_mut();
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
+    // A handler may set a narrower or wider policy of its own (the Mastodon hop must forward off-site).
+    if h.contains_key("content-security-policy") {
+        return res;
+    }
     h.insert(
         "content-security-policy",
         HeaderValue::from_static(

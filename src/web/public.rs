@@ -213,6 +213,10 @@ async fn show_path(
     Query(p): Query<Paging>,
 ) -> Result<Response, AppError> {
     let path = uri.path();
+    // A path starting with `//` would become a redirect to another host.
+    if path.starts_with("//") || path.contains('\\') {
+        return Err(AppError::NotFound);
+    }
     if !path.ends_with('/') && !path.contains('.') && path.len() < 2048 {
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         if !segs.is_empty() && segs.len() <= 4 && looks_like_public(&segs) {

@@ -375,6 +375,14 @@ async fn show_mastodon(State(state): State<AppState>, Query(q): Query<MastodonQu
     if error.is_some() {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
+    // The form goes to the reader's own server by a redirect, which `form-action 'self'` would block.
+    res.headers_mut().insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; \
+             form-action 'self' https:; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+        ),
+    );
     crate::web::auth::no_store(res)
 }
 

@@ -218,11 +218,25 @@ impl CommentStore for SqliteStore {
     }
 
     async fn delete_comments_by_email(&self, email: &str) -> StoreResult<u64> {
+        let email = email.trim().to_lowercase();
+        let mut tx = self.write.begin().await.map_err(backend)?;
         let done = sqlx::query("DELETE FROM comments WHERE author_email = $1")
-            .bind(email.trim().to_lowercase())
-            .execute(&self.write)
+            .bind(&email)
+            .execute(&mut *tx)
             .await
             .map_err(backend)?;
+        sqlx::query("DELETE FROM trusted_browsers WHERE email = $1")
+            .bind(&email)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        // Keep only a wish for no more mail; forget a notification opt-in.
+        sqlx::query("DELETE FROM commenter_emails WHERE email = $1 AND unsubscribed_at IS NULL")
+            .bind(&email)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
         Ok(done.rows_affected())
     }
 

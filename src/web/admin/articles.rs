@@ -86,6 +86,8 @@ pub async fn list_articles(
         text: lq.q.clone().filter(|t| !t.trim().is_empty()).map(|t| t.chars().take(200).collect()),
         limit: 50,
         offset: (page - 1) * 50,
+        // Authors see their own work only; drafts and embargoed stories of others stay private.
+        created_by: (!s.0.user.role.can_publish()).then_some(s.0.user.id),
         ..Default::default()
     };
     let found = state.store.list_articles(&q).await?;
@@ -312,10 +314,20 @@ impl Editor<'_> {
     }
 }
 
+/// Loads an article the user may open in the admin (authors: their own only).
+async fn open_article(state: &AppState, s: &StaffSession, id: i64) -> Result<Article, AppError> {
+    let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
+    if !s.0.user.role.can_publish() && a.created_by != Some(s.0.user.id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(a)
+}
+
 /// Shows an empty editor.
 pub async fn new_article(
     State(state): State<AppState>,
     s: StaffSession,
+    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let mut form = EditForm { comments_open: true, authors: s.0.user.name.clone(), ..Default::default() };
@@ -324,8 +336,8 @@ pub async fn new_article(
         form.comments_open = false;
     }
     let mut notice = None;
-    if let Some(key) = q.get("restore") {
-        if let Some(kept) = restore(&state, key).await? {
+    if q.contains_key("restore") {
+        if let Some(kept) = restore(&state, &headers).await? {
             form = kept;
             notice = Some(RESTORED.to_owned());
         }
@@ -335,13 +347,9 @@ pub async fn new_article(
 
 const RESTORED: &str = "Your login had expired, so your text was kept. Review it and save again.";
 
-async fn restore(state: &AppState, key: &str) -> Result<Option<EditForm>, AppError> {
-    if key.len() > 100 {
-        return Ok(None);
-    }
-    let Some(data) = state.store.take_stash(key, Utc::now()).await? else {
-        return Ok(None);
-    };
+async fn restore(state: &AppState, headers: &HeaderMap) -> Result<Option<EditForm>, AppError> {
+    let Some(key) = crate::web::comments::cookie(headers, STASH_COOKIE) else { return Ok(None) };
+    let Some(data) = state.store.take_stash(&auth::hash_secret(&key), Utc::now()).await? else { return Ok(None) };
     Ok(serde_json::from_str(&data).ok())
 }
 
@@ -349,14 +357,15 @@ async fn restore(state: &AppState, key: &str) -> Result<Option<EditForm>, AppErr
 pub async fn edit_article(
     State(state): State<AppState>,
     s: StaffSession,
+    headers: HeaderMap,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let article = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
+    let article = open_article(&state, &s, id).await?;
     let mut form = EditForm::from_article(&article, state.cfg.tz());
     let mut notice = q.get("saved").map(|m| saved_message(m).to_owned());
-    if let Some(key) = q.get("restore") {
-        if let Some(kept) = restore(&state, key).await? {
+    if q.contains_key("restore") {
+        if let Some(kept) = restore(&state, &headers).await? {
             form = kept;
             notice = Some(RESTORED.to_owned());
         }
@@ -397,15 +406,15 @@ pub async fn update_article(
 }
 
 async fn save(state: AppState, headers: HeaderMap, id: Option<ArticleId>, mp: Multipart) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let data = read_multipart(mp, "photo", domain::limits::BODY * 4 + 1024).await?;
     let Some(session) = session_of(&state, &headers).await? else {
-        return stash_and_login(&state, id, &data).await;
+        return stash_and_login(&state, &headers, id, &data).await;
     };
     let s = StaffSession(session);
     s.check_csrf(data.get("csrf"))?;
     let article = match id {
-        Some(id) => Some(state.store.get_article(id).await?.ok_or(AppError::NotFound)?),
+        Some(id) => Some(open_article(&state, &s, id.0).await?),
         None => None,
     };
     let editor = Editor { state: &state, session: &s, article: article.as_ref() };
@@ -500,16 +509,41 @@ async fn preview_view(
     Ok(ArticleView::full(&a, state.cfg.tz()))
 }
 
-async fn stash_and_login(state: &AppState, id: Option<ArticleId>, data: &FormData) -> Result<Response, AppError> {
-    let form = EditForm::from_fields(data);
-    let key = auth::random_token();
-    let json = serde_json::to_string(&form).map_err(AppError::internal)?;
-    state.store.put_stash(&key, &json, Utc::now() + Duration::days(2)).await?;
-    let back = match id {
-        Some(id) => format!("/admin/articles/{}?restore={key}", id.0),
-        None => format!("/admin/articles/new?restore={key}"),
+/// Largest form kept for an editor whose login expired.
+const MAX_STASH_BYTES: usize = 2 * 1024 * 1024;
+const STASH_COOKIE: &str = "dl_stash";
+
+async fn stash_and_login(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: Option<ArticleId>,
+    data: &FormData,
+) -> Result<Response, AppError> {
+    let to_login = match id {
+        Some(id) => format!("/admin/articles/{}?restore=1", id.0),
+        None => "/admin/articles/new?restore=1".to_owned(),
     };
-    Ok(Redirect::to(&format!("/admin/login?next={}", auth::urlencode(&back))).into_response())
+    let login = Redirect::to(&format!("/admin/login?next={}", auth::urlencode(&to_login))).into_response();
+    // Only a browser that had a session (now expired) gets its text kept.
+    if crate::web::comments::cookie(headers, auth::SESSION_COOKIE).is_none() {
+        return Ok(login);
+    }
+    let json = serde_json::to_string(&EditForm::from_fields(data)).map_err(AppError::internal)?;
+    if json.len() > MAX_STASH_BYTES {
+        return Ok(login);
+    }
+    // The key travels in an HttpOnly cookie, not the URL, so nobody can hand
+    // an editor a link that fills their editor with someone else's text.
+    let key = auth::random_token();
+    state.store.put_stash(&auth::hash_secret(&key), &json, Utc::now() + Duration::days(2)).await?;
+    let mut res = login;
+    let secure = if state.cfg.site.base_url.starts_with("https://") { "; Secure" } else { "" };
+    let cookie = format!("{STASH_COOKIE}={key}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age=172800{secure}");
+    res.headers_mut().insert(
+        axum::http::header::SET_COOKIE,
+        axum::http::HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+    );
+    Ok(res)
 }
 
 #[derive(Deserialize)]
@@ -526,7 +560,7 @@ pub async fn create_correction(
     Path(id): Path<i64>,
     Form(f): Form<CorrectionForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     s.check_csrf(&f.csrf)?;
     domain::may_correct(s.0.user.role).map_err(|d| AppError::Forbidden(d.to_string()))?;
     let body = f.body.trim();
@@ -566,7 +600,7 @@ pub async fn list_revisions(
     s: StaffSession,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
+    let a = open_article(&state, &s, id).await?;
     let tz = state.cfg.tz();
     let revisions: Vec<Revision> = state.store.list_revisions(a.id).await?;
     let rows = revisions

@@ -155,7 +155,7 @@ pub async fn update_status(
     Path(id): Path<i64>,
     Form(f): Form<StatusForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     s.check_csrf(&f.csrf)?;
     require_moderator(&s)?;
     let status = CommentStatus::parse(&f.status).ok_or_else(|| AppError::BadRequest("Unknown status.".into()))?;
@@ -171,7 +171,7 @@ pub async fn bulk(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
     s.check_csrf(get("csrf"))?;
     require_moderator(&s)?;
@@ -226,7 +226,7 @@ pub async fn update_comment(
     Path(id): Path<i64>,
     Form(f): Form<BodyForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     s.check_csrf(&f.csrf)?;
     require_moderator(&s)?;
     let body = f.body.trim();
@@ -249,7 +249,7 @@ pub async fn create_reply(
     Path(id): Path<i64>,
     Form(f): Form<BodyForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     s.check_csrf(&f.csrf)?;
     require_moderator(&s)?;
     let parent = state.store.get_comment(CommentId(id)).await?.ok_or(AppError::NotFound)?;

@@ -1,6 +1,6 @@
 //! Logging in and out of `/admin`.
 
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -52,13 +52,36 @@ pub struct LoginForm {
 /// Checks the password and starts a new session (a fresh id at every login).
 pub async fn create_session(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let next = auth::safe_next(f.next.as_deref());
     if f.email.len() > 254 || f.password.len() > 200 {
         return Err(AppError::BadRequest("That email or password is too long.".into()));
+    }
+    // Guessing is slowed per address and per account: argon2 makes each guess
+    // costly, these limits make many guesses impossible.
+    let ip = crate::web::comments::client_ip(&state, peer, &headers);
+    let now = Utc::now();
+    let window = chrono::Duration::minutes(15);
+    for (key, max) in [
+        (format!("login-ip:{ip}"), 30),
+        (format!("login-email:{}", auth::hash_secret(&f.email.trim().to_lowercase())), 10),
+    ] {
+        if let Some(wait) = state.store.hit_rate(&key, now, window, max).await? {
+            let mut res = login_page(
+                &state,
+                next.clone(),
+                f.email.clone(),
+                Some("Too many attempts. Wait a few minutes and try again."),
+            )
+            .await?;
+            *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            res.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from(wait.num_seconds().max(1)));
+            return no_store(res);
+        }
     }
     let user = state.store.get_user_by_email(&f.email).await?;
     let ok = auth::verify_password(&f.password, user.as_ref().and_then(|u| u.password_hash.as_deref()));
@@ -101,7 +124,7 @@ pub async fn delete_session(
     headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     s.check_csrf(&f.csrf)?;
     if let Some(t) = session_token(&headers) {
         state.store.delete_session(&auth::hash_secret(&t)).await?;
@@ -116,7 +139,7 @@ pub async fn delete_all_sessions(
     headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     s.check_csrf(&f.csrf)?;
     state.store.delete_user_sessions(s.0.user.id).await?;
     tracing::info!(user = s.0.user.id.0, at = %Utc::now(), "logged out everywhere");

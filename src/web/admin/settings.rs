@@ -63,7 +63,7 @@ pub async fn update_settings(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
     s.check_csrf(csrf)?;
     require_editor(&s)?;

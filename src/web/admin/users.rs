@@ -84,7 +84,7 @@ pub async fn create_user(
     headers: HeaderMap,
     Form(f): Form<UserForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin(&headers)?;
+    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     s.check_csrf(&f.csrf)?;
     require_admin(&s)?;
     let mut e = FieldErrors::default();

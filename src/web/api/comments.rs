@@ -132,6 +132,8 @@ pub async fn update_comment(
     let now = Utc::now();
     let id = CommentId(id);
     state.store.get_comment(id).await?.ok_or(AppError::NotFound)?;
+    // Check everything before changing anything.
+    let status = p.status.as_deref().map(parse_status).transpose()?;
     if let Some(body) = p.body.as_deref() {
         let body = body.trim();
         if body.is_empty() || body.chars().count() > state.cfg.comments.max_chars {
@@ -142,8 +144,8 @@ pub async fn update_comment(
         state.store.update_comment_body(id, body, now).await?;
         state.cache.clear();
     }
-    if let Some(s) = p.status.as_deref() {
-        svc::moderate(&state, id, parse_status(s)?, now).await?;
+    if let Some(s) = status {
+        svc::moderate(&state, id, s, now).await?;
     }
     let c = state.store.get_comment(id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(CommentJson::from(&c)))

@@ -206,7 +206,14 @@ async fn text_sent_after_the_login_expired_comes_back_after_logging_in() {
     app.add_user("ed@example.org", Role::Editor).await;
     // A browser without a session (expired) submits the editor.
     let body = "Three paragraphs of reporting that must survive.";
-    let r = post_form(&app, "/admin/articles/new", article_form("stale", "save", "Late Night Story", body)).await;
+    let r = app
+        .http
+        .post(app.url("/admin/articles/new"))
+        .header("cookie", "dl_session=expired-long-ago")
+        .multipart(article_form("stale", "save", "Late Night Story", body))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 303);
     let to_login = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(to_login.starts_with("/admin/login?next="));
@@ -221,6 +228,16 @@ async fn text_sent_after_the_login_expired_comes_back_after_logging_in() {
         .unwrap();
     let back = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(back.contains("restore="), "{back}");
+    // The kept text is bound to this browser: another browser with the same link gets an empty editor.
+    let other = app.browser();
+    other
+        .post(app.url("/admin/login"))
+        .form(&[("email", "ed@example.org"), ("password", "a long enough password")])
+        .send()
+        .await
+        .unwrap();
+    let (_, html_other) = (0, other.get(app.url(&back)).send().await.unwrap().text().await.unwrap());
+    assert!(!html_other.contains(body));
     let (status, html) = app.get(&back).await;
     assert_eq!(status, 200);
     assert_eq!(texts(&html, "#body"), [body]);
@@ -297,4 +314,49 @@ async fn the_first_admin_is_created_through_the_one_time_link() {
     assert_eq!(app.get("/admin").await.0, 200, "logged in as the new admin");
     assert_eq!(app.get(&path).await.0, 404, "the link works once");
     assert!(dateline::web::auth::announce_setup_link(&app.store, &app.cfg).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_are_answered_429() {
+    let app = spawn_app().await;
+    app.add_user("ed@example.org", Role::Editor).await;
+    let mut last = 0;
+    for _ in 0..11 {
+        let r = app
+            .http
+            .post(app.url("/admin/login"))
+            .form(&[("email", "ed@example.org"), ("password", "guess guess guess")])
+            .send()
+            .await
+            .unwrap();
+        last = r.status().as_u16();
+    }
+    assert_eq!(last, 429);
+}
+
+#[tokio::test]
+async fn authors_cannot_open_other_peoples_drafts() {
+    let app = spawn_app().await;
+    app.add_user("ed@example.org", Role::Editor).await;
+    app.login("ed@example.org").await;
+    let csrf = app.csrf().await;
+    let r = post_form(
+        &app,
+        "/admin/articles/new",
+        article_form(&csrf, "save", "Embargoed Budget Leak", "Secret until Monday."),
+    )
+    .await;
+    let edit = r.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_owned();
+    let author = app.browser();
+    app.add_user("au@example.org", Role::Author).await;
+    author
+        .post(app.url("/admin/login"))
+        .form(&[("email", "au@example.org"), ("password", "a long enough password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(author.get(app.url(&edit)).send().await.unwrap().status().as_u16(), 404);
+    assert_eq!(author.get(app.url(&format!("{edit}/revisions"))).send().await.unwrap().status().as_u16(), 404);
+    let list = author.get(app.url("/admin")).send().await.unwrap().text().await.unwrap();
+    assert!(!list.contains("Embargoed Budget Leak"));
 }

@@ -436,3 +436,22 @@ async fn moderators_approve_and_bulk_mark_spam_in_the_admin() {
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(author.get(app.url("/admin/comments")).send().await.unwrap().status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn an_edit_is_screened_like_a_new_comment() {
+    let app = spawn_with(false, |c| c.comments.blocklist_words = vec!["casino".into()]).await;
+    let path = seeded(&app).await;
+    let token = editor_token(&app).await;
+    let id = posted_id(&post(&app, &app.http, &path, &ann("Honest remark")).await);
+    moderate(&app, &token, id, "approved").await;
+    let r = app
+        .http
+        .post(app.url(&format!("/comments/{id}/edit")))
+        .form(&[("body", "Visit my casino")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let c = app.store.get_comment(dateline::domain::CommentId(id)).await.unwrap().unwrap();
+    assert_eq!(c.status, dateline::domain::CommentStatus::Spam);
+}

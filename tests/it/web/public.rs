@@ -160,3 +160,13 @@ async fn the_demo_site_fills_an_empty_site_once() {
         app.store.list_articles(&dateline::store::ArticleQuery { limit: 100, ..Default::default() }).await.unwrap();
     assert_eq!(all.total, 9);
 }
+
+#[tokio::test]
+async fn double_slash_paths_never_redirect_off_site() {
+    let app = spawn_app().await;
+    for p in ["//evil-example", "//1249767214", "//localhost"] {
+        let r = app.http.get(app.url(p)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 404, "{p}");
+        assert!(r.headers().get("location").is_none());
+    }
+}

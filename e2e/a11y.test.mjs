@@ -1,0 +1,157 @@
+// Accessibility: axe-core with the WCAG 2.1 A and AA rules on every kind of
+// page people use, and the whole comment path done with the keyboard alone.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { startSite, launch, SEED_PATH, PASSWORD, DESKTOP, PHONE } from "./harness.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core/axe.min.js");
+
+let site;
+let browser;
+before(async () => {
+  site = await startSite();
+  browser = await launch();
+  // An approved thread and one pending comment, so every comment state is on the pages.
+  const page = await browser.newPage();
+  for (const [name, body] of [["Ann", "Where will they meet?"], ["Bob", "Still waiting for moderation."]]) {
+    await page.goto(site.base + SEED_PATH);
+    await page.getByRole("textbox", { name: "Comment", exact: true }).fill(body);
+    await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
+    await page.getByRole("textbox", { name: "Email", exact: true }).fill(`${name.toLowerCase()}@example.org`);
+    await page.getByRole("button", { name: "Post Comment" }).click();
+    await page.waitForURL(/#comment-\d+$/);
+  }
+  const { comments } = await site.api("GET", "/comments?status=pending");
+  const ann = comments.find((c) => c.author_name === "Ann");
+  await site.api("PATCH", `/comments/${ann.id}`, { status: "approved" });
+  await page.close();
+});
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+}
+
+function describe(violations) {
+  return violations.map((v) => `${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("\n  ")}`).join("\n");
+}
+
+const PUBLIC = [["front page", "/"], ["article with comments", SEED_PATH], ["section", "/section/world/"], ["tag", "/tag/ukraine/"], ["404", "/no-such-page/"]];
+const ADMIN = [["admin login", null], ["admin editor", "/admin/articles/new"], ["moderation queue", "/admin/comments"], ["admin article list", "/admin"]];
+
+for (const [device, options] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+  for (const scheme of ["light", "dark"]) {
+    test(`public pages pass axe (${device}, ${scheme})`, async () => {
+      const context = await browser.newContext({ ...options, bypassCSP: true, colorScheme: scheme });
+      const page = await context.newPage();
+      for (const [name, path] of PUBLIC) {
+        await page.goto(site.base + path);
+        const result = await axe(page);
+        assert.equal(result.violations.length, 0, `${name}:\n${describe(result.violations)}`);
+      }
+      await context.close();
+    });
+  }
+}
+
+test("admin pages pass axe", async () => {
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ ...DESKTOP, bypassCSP: true, colorScheme: scheme });
+    const page = await context.newPage();
+    for (const [name, path] of ADMIN) {
+      if (path === null) {
+        await page.goto(site.base + "/admin/login");
+      } else {
+        await page.goto(site.base + path);
+      }
+      const result = await axe(page);
+      assert.equal(result.violations.length, 0, `${name} (${scheme}):\n${describe(result.violations)}`);
+      if (path === null) {
+        await page.getByLabel("Email").fill("ed@example.org");
+        await page.getByLabel("Password").fill(PASSWORD);
+        await page.getByRole("button", { name: "Log in" }).click();
+        await page.waitForURL(/\/admin$/);
+      }
+    }
+    await context.close();
+  }
+});
+
+async function focusedStyle(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const s = getComputedStyle(el);
+    return { tag: el.tagName, text: (el.textContent || el.getAttribute("name") || "").trim().slice(0, 40), outline: s.outlineStyle, width: parseFloat(s.outlineWidth), shadow: s.boxShadow };
+  });
+}
+
+async function tabUntil(page, predicate, limit = 200) {
+  const visited = [];
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    const f = await focusedStyle(page);
+    visited.push(`${f.tag} "${f.text}"`);
+    assert.notEqual(f.tag, "BODY", `the element was never reached; focus went through: ${visited.join(", ")}`);
+    assert.ok((f.outline !== "none" && f.width >= 2) || f.shadow !== "none", `focus is visible on ${f.tag} "${f.text}"`);
+    if (await page.evaluate(predicate)) return;
+  }
+  throw new Error("never reached the element with the keyboard");
+}
+
+test("a reader comments and replies with the keyboard alone, always seeing the focus", async () => {
+  const context = await browser.newContext(DESKTOP);
+  const page = await context.newPage();
+  await page.goto(site.base + SEED_PATH);
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), "Skip to content");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "main");
+  // Reply to Ann's approved comment: reach its Reply link, press Enter.
+  await tabUntil(page, () => document.activeElement.classList.contains("reply-link"));
+  await page.keyboard.press("Enter");
+  // The reply form opens under the comment with the focus in its text box.
+  assert.equal(await page.evaluate(() => document.activeElement.id), "comment-body");
+  await page.keyboard.type("Typed with the keyboard only.");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Kim");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("kim@example.org");
+  await tabUntil(page, () => document.activeElement.textContent.trim() === "Post Comment");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/#comment-\d+$/);
+  const mine = page.locator(".comment.pending", { hasText: "Typed with the keyboard only." });
+  assert.match(await mine.locator(".awaiting").innerText(), /awaiting moderation/);
+  assert.equal(await page.locator(".comment ol.children .comment.pending", { hasText: "Typed with the keyboard only." }).count(), 1);
+  await context.close();
+});
+
+test("copy link and the share links carry the article's address", async () => {
+  const context = await browser.newContext({ ...DESKTOP, permissions: ["clipboard-read", "clipboard-write"] });
+  const page = await context.newPage();
+  await page.goto(site.base + SEED_PATH);
+  const canonical = await page.locator("link[rel=canonical]").getAttribute("href");
+  const hrefs = await page.locator(".share-links a").evaluateAll((as) => as.map((a) => a.href));
+  assert.equal(hrefs.length, 9);
+  for (const h of hrefs) {
+    assert.ok(decodeURIComponent(h).includes(canonical), `${h} names the article`);
+  }
+  await page.getByRole("button", { name: "Copy link" }).click();
+  assert.equal(await page.locator(".copy-status").innerText(), "Link copied.");
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), canonical);
+  // The Mastodon link leads to our own page, which asks for the reader's server.
+  await page.getByRole("link", { name: "Mastodon" }).click();
+  await page.getByLabel("Your Mastodon server").fill("mastodon.example");
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.url().startsWith("https://mastodon.example/share?text=")),
+    page.getByRole("button", { name: "Continue to Mastodon" }).click(),
+  ]);
+  assert.ok(decodeURIComponent(request.url()).includes(canonical));
+  await context.close();
+});
