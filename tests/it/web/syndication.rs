@@ -290,3 +290,51 @@ async fn no_public_page_loads_anything_from_another_origin() {
     }
     assert!(seen.len() > 15, "crawled {} pages", seen.len());
 }
+
+#[tokio::test]
+async fn feeds_carry_summaries_only_when_the_site_says_so() {
+    let app = spawn_with(false, |c| c.feeds.full_text = false).await;
+    seed(&app).await;
+    let (_, rss) = app.get("/feed.xml").await;
+    assert!(!rss.contains("<content:encoded>"), "{rss}");
+    assert!(rss.contains("<description>U.S. President Joe Biden has tentatively agreed"));
+    let json: Value = serde_json::from_str(&app.get("/feed.json").await.1).unwrap();
+    assert!(json["items"][0].get("content_html").is_none());
+    assert!(json["items"][0]["content_text"].is_string());
+}
+
+#[tokio::test]
+async fn a_large_site_gets_a_sitemap_index() {
+    let app = spawn_app().await;
+    let now = chrono::Utc::now();
+    for n in 0..1001 {
+        let input = dateline::domain::ArticleInput {
+            kind: dateline::domain::Kind::Article,
+            slug: Some(format!("story-{n}")),
+            headline: format!("Story {n}"),
+            standfirst: None,
+            body: "Text.".into(),
+            body_format: Default::default(),
+            dateline: None,
+            section: None,
+            tags: vec![],
+            authors: vec![],
+            photo: None,
+            status: dateline::domain::Status::Published,
+            published_at: Some(now - chrono::Duration::minutes(n)),
+            comments_open: true,
+        };
+        app.store.create_article(&input, None, now).await.unwrap();
+    }
+    let (_, index) = app.get("/sitemap.xml").await;
+    assert!(index.contains("<sitemapindex"), "{index}");
+    for part in ["/sitemaps/pages.xml", "/sitemaps/1.xml", "/sitemaps/2.xml"] {
+        assert!(index.contains(&app.url(part)), "{part}");
+        let (status, body) = app.get(part).await;
+        assert_eq!(status, 200, "{part}");
+        assert!(body.contains("<urlset"));
+    }
+    let (_, second) = app.get("/sitemaps/2.xml").await;
+    assert_eq!(second.matches("<url>").count(), 1);
+    assert_eq!(app.get("/sitemaps/3.xml").await.0, 404);
+}
