@@ -52,7 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{id}/{file}", get(media::show))
         .layer(middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(DefaultBodyLimit::max(cfg.server.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(cfg.server.max_upload_bytes + 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
@@ -98,10 +98,31 @@ async fn static_file(axum::extract::Path(path): axum::extract::Path<String>) -> 
         .into_response()
 }
 
+/// Tells whether the reader came over HTTPS: the site's address says so, or a
+/// configured proxy says so in `X-Forwarded-Proto`.
+fn over_https(state: &AppState, req: &axum::extract::Request) -> bool {
+    if state.cfg.site.base_url.starts_with("https://") {
+        return true;
+    }
+    let from_proxy = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .is_some_and(|c| state.cfg.server.trusted_proxies.contains(&c.0.ip()));
+    from_proxy && req.headers().get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
 /// Adds the headers every answer carries.
-async fn security_headers(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+async fn security_headers(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let https = over_https(&state, &req);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if https {
+        h.insert("strict-transport-security", HeaderValue::from_static("max-age=31536000"));
+    }
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
     // A handler may set a narrower or wider policy of its own (the Mastodon hop must forward off-site).

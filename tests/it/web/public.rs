@@ -170,3 +170,19 @@ async fn double_slash_paths_never_redirect_off_site() {
         assert!(r.headers().get("location").is_none());
     }
 }
+
+#[tokio::test]
+async fn security_headers_are_on_every_answer_and_hsts_over_https() {
+    let app = spawn_app().await;
+    for p in ["/", "/no-such-page/", "/admin/login", "/feed.xml"] {
+        let r = app.http.get(app.url(p)).send().await.unwrap();
+        let h = r.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{p}");
+        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{p}");
+        assert!(h.contains_key("referrer-policy"), "{p}");
+        assert!(!h.contains_key("strict-transport-security"), "no HSTS over plain HTTP: {p}");
+    }
+    let https = spawn_with(false, |c| c.site.base_url = "https://news.example".into()).await;
+    let r = https.http.get(https.url("/")).send().await.unwrap();
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
+}
