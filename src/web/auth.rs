@@ -79,7 +79,8 @@ pub fn check_new_password(pw: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+/// Reads a cookie of the request (values over 100 bytes are ignored: none of ours is that long).
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -88,6 +89,7 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 100)
 }
 
 fn is_https(cfg: &Config) -> bool {
@@ -115,12 +117,9 @@ pub async fn start_session(store: &Arc<dyn Store>, cfg: &Config, user: &User) ->
 
 /// Reads the session of the request, if its cookie names a live one.
 pub async fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, AppError> {
-    let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    if token.len() > 100 {
-        return Ok(None);
-    }
     Ok(state.store.get_session(&hash_secret(&token), Utc::now()).await?)
 }
 

@@ -40,18 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/comments/unsubscribe", get(show_unsubscribe).post(unsubscribe))
 }
 
-/// Reads a cookie.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 100)
-}
+pub use crate::web::auth::cookie;
 
 /// Returns the stored form of this browser's commenter id, if it has one.
 pub fn visitor_of(headers: &HeaderMap) -> Option<String> {

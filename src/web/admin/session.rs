@@ -102,14 +102,7 @@ pub async fn create_session(
 }
 
 fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == auth::SESSION_COOKIE)
-        .map(|(_, v)| v.to_owned())
+    auth::cookie(headers, auth::SESSION_COOKIE)
 }
 
 #[derive(Deserialize)]
