@@ -155,3 +155,60 @@ test("copy link and the share links carry the article's address", async () => {
   assert.ok(decodeURIComponent(request.url()).includes(canonical));
   await context.close();
 });
+
+test("an editor logs in, moderates and publishes with the keyboard alone", async () => {
+  // A fresh pending comment for the queue.
+  const reader = await browser.newPage();
+  await reader.goto(site.base + SEED_PATH);
+  await reader.getByRole("textbox", { name: "Comment", exact: true }).fill("Please moderate me by keyboard.");
+  await reader.getByRole("textbox", { name: "Name", exact: true }).fill("Lee");
+  await reader.getByRole("textbox", { name: "Email", exact: true }).fill("lee@example.org");
+  await reader.getByRole("button", { name: "Post Comment" }).click();
+  await reader.waitForURL(/#comment-\d+$/);
+  await reader.close();
+
+  const context = await browser.newContext(DESKTOP);
+  const page = await context.newPage();
+  await page.goto(site.base + "/admin/login");
+  await tabUntil(page, () => document.activeElement.id === "email");
+  await page.keyboard.type("ed@example.org");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/admin$/);
+
+  // The queue: j focuses the first comment, a approves it.
+  await page.goto(site.base + "/admin/comments");
+  const first = page.locator(".queue-item").first();
+  const text = await first.locator(".comment-body").innerText();
+  await page.keyboard.press("j");
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains("queue-item")), true);
+  const f = await focusedStyle(page);
+  assert.ok(f.outline !== "none", "the focused comment shows its focus");
+  await page.keyboard.press("a");
+  await page.waitForLoadState("load");
+  const { comments } = await site.api("GET", "/comments?status=approved");
+  assert.ok(comments.some((c) => text.includes(c.body)), "the comment was approved from the keyboard");
+
+  // The editor: type an article and publish it without the mouse.
+  await page.goto(site.base + "/admin/articles/new");
+  await tabUntil(page, () => document.activeElement.id === "headline");
+  await page.keyboard.type("Keyboard Desk Files Its First Story");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Written without a mouse.");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Every field was reached with Tab.");
+  await tabUntil(page, () => document.activeElement.value === "publish");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/saved=published/);
+  await page.goto(site.base + "/");
+  assert.equal(await page.getByRole("link", { name: /Keyboard Desk Files Its First Story/ }).count() > 0, true);
+
+  // Copy link from the keyboard.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto(site.base + SEED_PATH);
+  await tabUntil(page, () => document.activeElement.classList.contains("copy-link"));
+  await page.keyboard.press("Enter");
+  assert.equal(await page.locator(".copy-status").innerText(), "Link copied.");
+  await context.close();
+});
