@@ -38,8 +38,8 @@ for (const [name, device] of [["phone", PHONE], ["desktop", DESKTOP]]) test(`an 
   await login(editor);
   await editor.goto(site.base + "/admin/comments");
   const item = editor.locator(".queue-item", { hasText: question });
-  await item.getByRole("button", { name: /^Approve/ }).click();
-  await editor.waitForURL(/\/admin\/comments/);
+  // Approving answers with the queue again; wait for that navigation, not the current page.
+  await Promise.all([editor.waitForURL(/\/admin\/comments\?status=/), item.getByRole("button", { name: /^Approve/ }).click()]);
 
   const other = await browser.newPage(device);
   await other.goto(site.base + SEED_PATH);
