@@ -160,6 +160,12 @@ impl StaffSession {
         viewer(&self.0.user)
     }
 
+    /// Checks a state-changing form: sent from this site, with this session's CSRF token.
+    pub fn check_post(&self, state: &AppState, headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
+        check_origin_for(headers, Some(state.cfg.base_url()))?;
+        self.check_csrf(csrf)
+    }
+
     /// Checks a submitted CSRF token against the session's.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
         use subtle_eq::ct_eq;

@@ -560,8 +560,7 @@ pub async fn create_correction(
     Path(id): Path<i64>,
     Form(f): Form<CorrectionForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    s.check_csrf(&f.csrf)?;
+    s.check_post(&state, &headers, &f.csrf)?;
     domain::may_correct(s.0.user.role).map_err(|d| AppError::Forbidden(d.to_string()))?;
     let body = f.body.trim();
     if body.is_empty() || body.chars().count() > domain::limits::CORRECTION {

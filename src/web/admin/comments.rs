@@ -155,8 +155,7 @@ pub async fn update_status(
     Path(id): Path<i64>,
     Form(f): Form<StatusForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    s.check_csrf(&f.csrf)?;
+    s.check_post(&state, &headers, &f.csrf)?;
     require_moderator(&s)?;
     let status = CommentStatus::parse(&f.status).ok_or_else(|| AppError::BadRequest("Unknown status.".into()))?;
     svc::moderate(&state, CommentId(id), status, Utc::now()).await?;
@@ -226,8 +225,7 @@ pub async fn update_comment(
     Path(id): Path<i64>,
     Form(f): Form<BodyForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    s.check_csrf(&f.csrf)?;
+    s.check_post(&state, &headers, &f.csrf)?;
     require_moderator(&s)?;
     let body = f.body.trim();
     if body.is_empty() || body.chars().count() > state.cfg.comments.max_chars {
@@ -249,8 +247,7 @@ pub async fn create_reply(
     Path(id): Path<i64>,
     Form(f): Form<BodyForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    s.check_csrf(&f.csrf)?;
+    s.check_post(&state, &headers, &f.csrf)?;
     require_moderator(&s)?;
     let parent = state.store.get_comment(CommentId(id)).await?.ok_or(AppError::NotFound)?;
     let now = Utc::now();

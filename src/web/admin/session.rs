@@ -117,8 +117,7 @@ pub async fn delete_session(
     headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    s.check_csrf(&f.csrf)?;
+    s.check_post(&state, &headers, &f.csrf)?;
     if let Some(t) = session_token(&headers) {
         state.store.delete_session(&auth::hash_secret(&t)).await?;
     }
@@ -132,8 +131,7 @@ pub async fn delete_all_sessions(
     headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    s.check_csrf(&f.csrf)?;
+    s.check_post(&state, &headers, &f.csrf)?;
     state.store.delete_user_sessions(s.0.user.id).await?;
     tracing::info!(user = s.0.user.id.0, at = %Utc::now(), "logged out everywhere");
     logged_out(&state)

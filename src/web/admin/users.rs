@@ -84,8 +84,7 @@ pub async fn create_user(
     headers: HeaderMap,
     Form(f): Form<UserForm>,
 ) -> Result<Response, AppError> {
-    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    s.check_csrf(&f.csrf)?;
+    s.check_post(&state, &headers, &f.csrf)?;
     require_admin(&s)?;
     let mut e = FieldErrors::default();
     let email = parse_email(&f.email).map_err(|m| e.add("email", m)).ok();
