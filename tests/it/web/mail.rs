@@ -233,4 +233,9 @@ async fn a_commenter_deletes_their_comments_through_a_signed_link() {
     let left =
         app.store.list_comments(&dateline::store::CommentQuery { limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(left.total, 0);
+    // Nothing of the address is kept to trust a browser again.
+    let visitor = dateline::web::auth::hash_secret("any");
+    app.store.trust_browser(&visitor, "dee@example.org", chrono::Utc::now()).await.unwrap();
+    app.store.delete_comments_by_email("dee@example.org").await.unwrap();
+    assert!(!app.store.is_trusted_browser(&visitor, "dee@example.org").await.unwrap());
 }
