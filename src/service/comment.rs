@@ -173,8 +173,10 @@ pub async fn moderate(
     status: CommentStatus,
     now: DateTime<Utc>,
 ) -> Result<Comment, AppError> {
-    let before = state.store.get_comment(id).await?.ok_or(AppError::NotFound)?;
-    let c = state.store.set_comment_status(id, status, &[], now).await?;
+    let (c, changed) = state.store.set_comment_status(id, status, &[], now).await?;
+    if !changed {
+        return Ok(c);
+    }
     let text = format!("{} {} {}", c.author_name, c.author_url.as_deref().unwrap_or(""), c.body);
     let tokens: Vec<String> = spam::tokens(&text).into_iter().collect();
     let label = match status {
@@ -189,10 +191,8 @@ pub async fn moderate(
         if let Some(v) = &c.visitor {
             state.store.trust_browser(v, &c.author_email, now).await?;
         }
-        if before.status != CommentStatus::Approved {
-            if let Some(article) = state.store.get_article(c.article_id).await? {
-                after_approval(state, &article, &c, now).await?;
-            }
+        if let Some(article) = state.store.get_article(c.article_id).await? {
+            after_approval(state, &article, &c, now).await?;
         }
     }
     state.cache.clear();

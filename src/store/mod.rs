@@ -285,14 +285,15 @@ pub trait CommentStore: Send + Sync {
     async fn count_comments_by_status(&self) -> StoreResult<Vec<(CommentStatus, u64)>>;
     /// Counts approved comments of each of these articles.
     async fn count_approved(&self, articles: &[ArticleId]) -> StoreResult<std::collections::HashMap<ArticleId, u64>>;
-    /// Changes a comment's status, queueing `mails` in the same transaction.
+    /// Changes a comment's status, queueing `mails` in the same transaction; tells whether
+    /// this call changed it (so two moderators acting at once cause one set of side effects).
     async fn set_comment_status(
         &self,
         id: CommentId,
         status: CommentStatus,
         mails: &[NewMail],
         now: DateTime<Utc>,
-    ) -> StoreResult<Comment>;
+    ) -> StoreResult<(Comment, bool)>;
     /// Replaces a comment's text.
     async fn update_comment_body(&self, id: CommentId, body: &str, now: DateTime<Utc>) -> StoreResult<Comment>;
     /// Deletes every comment written with this email; returns how many.

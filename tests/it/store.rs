@@ -40,6 +40,7 @@ store_test!(tokens_work_until_revoked);
 store_test!(user_emails_are_unique_ignoring_case);
 store_test!(stashed_forms_are_taken_once);
 store_test!(migrating_twice_changes_nothing);
+store_test!(a_status_change_happens_once);
 
 fn input(headline: &str) -> ArticleInput {
     ArticleInput {
@@ -267,5 +268,35 @@ mod cases {
         s.migrate().await.unwrap();
         assert_eq!(s.list_articles(&ArticleQuery { limit: 5, ..Default::default() }).await.unwrap().total, 1);
         s.ping().await.unwrap();
+    }
+
+    pub async fn a_status_change_happens_once(s: &Arc<dyn Store>) {
+        use dateline::domain::CommentStatus;
+        let now = Utc::now();
+        let a = s.create_article(&input("Commented"), None, now).await.unwrap();
+        let new = dateline::store::NewComment {
+            article_id: a.id,
+            parent_id: None,
+            author_name: "Ann".into(),
+            author_email: "ann@example.org".into(),
+            author_url: None,
+            body: "Hello".into(),
+            status: CommentStatus::Pending,
+            visitor: None,
+            ip: "127.0.0.1".into(),
+            spam_score: None,
+            notify: false,
+            staff: false,
+        };
+        let c = s.create_comment(&new, &[], now).await.unwrap();
+        let (first, changed) = s.set_comment_status(c.id, CommentStatus::Approved, &[], now).await.unwrap();
+        assert!(changed);
+        assert_eq!(first.status, CommentStatus::Approved);
+        let (_, again) = s.set_comment_status(c.id, CommentStatus::Approved, &[], now).await.unwrap();
+        assert!(!again, "a second approval changes nothing and causes nothing");
+        assert!(matches!(
+            s.set_comment_status(dateline::domain::CommentId(999), CommentStatus::Spam, &[], now).await,
+            Err(StoreError::NotFound)
+        ));
     }
 }

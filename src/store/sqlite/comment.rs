@@ -182,22 +182,22 @@ impl CommentStore for SqliteStore {
         status: CommentStatus,
         mails: &[NewMail],
         now: DateTime<Utc>,
-    ) -> StoreResult<Comment> {
+    ) -> StoreResult<(Comment, bool)> {
         let mut tx = self.write.begin().await.map_err(backend)?;
-        let done = sqlx::query("UPDATE comments SET status = $1, updated_at = $2 WHERE id = $3")
+        let done = sqlx::query("UPDATE comments SET status = $1, updated_at = $2 WHERE id = $3 AND status != $1")
             .bind(status.as_str())
             .bind(ts(now))
             .bind(id.0)
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+        let changed = done.rows_affected() > 0;
+        if changed {
+            insert_mails(&mut tx, mails, now).await?;
         }
-        insert_mails(&mut tx, mails, now).await?;
         let c = fetch(&mut tx, id).await?;
         tx.commit().await.map_err(backend)?;
-        Ok(c)
+        Ok((c, changed))
     }
 
     async fn update_comment_body(&self, id: CommentId, body: &str, now: DateTime<Utc>) -> StoreResult<Comment> {
