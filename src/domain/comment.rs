@@ -145,21 +145,27 @@ impl CommentInput {
             Err(m) => e.add("url", m),
         }
         let body = self.body.replace("\r\n", "\n");
-        let trimmed = body.trim();
-        if trimmed.is_empty() {
-            e.add("body", "Write a comment.");
-        } else if trimmed.chars().count() > rules.max_chars {
-            e.add(
-                "body",
-                format!(
-                    "A comment has at most {} characters; this one has {}.",
-                    rules.max_chars,
-                    trimmed.chars().count()
-                ),
-            );
+        match check_body(&body, rules.max_chars) {
+            Ok(b) => self.body = b.to_owned(),
+            Err(m) => {
+                e.add("body", m);
+                self.body = body.trim().to_owned();
+            }
         }
-        self.body = trimmed.to_owned();
         e.into_result().map(|()| self)
+    }
+}
+
+/// Checks a comment's text: trimmed, 1 to `max` characters (longer is refused, never cut).
+pub fn check_body(body: &str, max: usize) -> Result<&str, String> {
+    let trimmed = body.trim();
+    let n = trimmed.chars().count();
+    if n == 0 {
+        Err("Write a comment.".into())
+    } else if n > max {
+        Err(format!("A comment has at most {max} characters; this one has {n}."))
+    } else {
+        Ok(trimmed)
     }
 }
 

@@ -207,11 +207,7 @@ pub async fn staff_reply(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<Comment, AppError> {
-    let body = body.trim();
-    if body.is_empty() || body.chars().count() > state.cfg.comments.max_chars {
-        let max = state.cfg.comments.max_chars;
-        return Err(AppError::BadRequest(format!("A reply needs between 1 and {max} characters.")));
-    }
+    let body = domain::check_body(body, state.cfg.comments.max_chars).map_err(AppError::BadRequest)?;
     let new = NewComment {
         article_id: parent.article_id,
         parent_id: Some(parent.id),

@@ -24,16 +24,9 @@ use crate::service::{self, SaveError};
 use crate::store::{ArticleQuery, Revision};
 use crate::web::auth::{self, no_store, session_of, StaffSession};
 use crate::web::form::{read_multipart, FormData};
-use crate::web::public::{layout, render};
+use crate::web::public::render;
 
-/// Builds the frame of an admin page.
-async fn admin_layout(state: &AppState, s: &StaffSession, title: &str) -> Layout {
-    let mut l = layout(state, title.to_owned(), None).await;
-    l.noindex = true;
-    l.viewer = Some(s.viewer());
-    l.csrf = Some(s.0.csrf.clone());
-    l
-}
+use super::admin_layout;
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {

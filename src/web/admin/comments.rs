@@ -18,7 +18,7 @@ use crate::render::view::{Layout, When};
 use crate::service::comment as svc;
 use crate::store::CommentQuery;
 use crate::web::auth::{self, no_store, StaffSession};
-use crate::web::public::{layout, render};
+use crate::web::public::render;
 
 fn require_moderator(s: &StaffSession) -> Result<(), AppError> {
     if s.0.user.role.can_publish() {
@@ -120,10 +120,7 @@ pub async fn list_comments(
         });
     }
     let counts = state.store.count_comments_by_status().await?.into_iter().map(|(s, n)| (s.as_str(), n)).collect();
-    let mut l = layout(&state, "Comments".into(), None).await;
-    l.noindex = true;
-    l.viewer = Some(s.viewer());
-    l.csrf = Some(s.0.csrf.clone());
+    let l = super::admin_layout(&state, &s, "Comments").await;
     let status_name = status.map_or("all", CommentStatus::as_str).to_owned();
     let ctx = QueueCtx {
         layout: l,
@@ -170,9 +167,8 @@ pub async fn bulk(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
-    s.check_csrf(get("csrf"))?;
+    let get = |k: &str| super::field(&pairs, k);
+    s.check_post(&state, &headers, get("csrf"))?;
     require_moderator(&s)?;
     let status = CommentStatus::parse(get("action")).ok_or_else(|| AppError::BadRequest("Choose an action.".into()))?;
     let ids: Vec<i64> =
@@ -200,10 +196,7 @@ pub async fn edit_comment(
 ) -> Result<Response, AppError> {
     require_moderator(&s)?;
     let c = state.store.get_comment(CommentId(id)).await?.ok_or(AppError::NotFound)?;
-    let mut l = layout(&state, "Edit comment".into(), None).await;
-    l.noindex = true;
-    l.viewer = Some(s.viewer());
-    l.csrf = Some(s.0.csrf.clone());
+    let l = super::admin_layout(&state, &s, "Edit comment").await;
     no_store(render(
         &state,
         "admin/comment_edit.html",
@@ -227,13 +220,8 @@ pub async fn update_comment(
 ) -> Result<Response, AppError> {
     s.check_post(&state, &headers, &f.csrf)?;
     require_moderator(&s)?;
-    let body = f.body.trim();
-    if body.is_empty() || body.chars().count() > state.cfg.comments.max_chars {
-        return Err(AppError::BadRequest(format!(
-            "A comment needs between 1 and {} characters. Go back to keep your text.",
-            state.cfg.comments.max_chars
-        )));
-    }
+    let body = domain::check_body(&f.body, state.cfg.comments.max_chars)
+        .map_err(|m| AppError::BadRequest(format!("{m} Go back to keep your text.")))?;
     state.store.update_comment_body(CommentId(id), body, Utc::now()).await?;
     state.cache.clear();
     Ok(Redirect::to("/admin/comments?status=all").into_response())

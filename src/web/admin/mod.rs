@@ -15,6 +15,8 @@ use axum::Router;
 
 use crate::app::AppState;
 use crate::config::Config;
+use crate::render::view::Layout;
+use crate::web::auth::StaffSession;
 
 /// Routes under `/admin`.
 pub fn routes(cfg: &Config) -> Router<AppState> {
@@ -41,4 +43,18 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
         .route("/comments/{id}/status", post(comments::update_status))
         .route("/comments/{id}/edit", get(comments::edit_comment).post(comments::update_comment))
         .route("/comments/{id}/reply", post(comments::create_reply))
+}
+
+/// Builds the frame of an admin page: never indexed, with the viewer and the session's CSRF token.
+pub(crate) async fn admin_layout(state: &AppState, s: &StaffSession, title: &str) -> Layout {
+    let mut l = crate::web::public::layout(state, title.to_owned(), None).await;
+    l.noindex = true;
+    l.viewer = Some(s.viewer());
+    l.csrf = Some(s.0.csrf.clone());
+    l
+}
+
+/// Returns the first value of a field in a form read as pairs ("" when absent).
+pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }

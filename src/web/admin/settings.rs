@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::render::view::Layout;
-use crate::web::auth::{self, no_store, StaffSession};
-use crate::web::public::{layout, render};
+use crate::web::auth::{no_store, StaffSession};
+use crate::web::public::render;
 use crate::web::share;
 
 #[derive(Serialize)]
@@ -45,10 +45,7 @@ pub async fn show_settings(
     let on = share::enabled(state.store.as_ref()).await?;
     let services =
         share::SERVICES.iter().map(|&(key, label)| Service { key, label, on: on.iter().any(|k| k == key) }).collect();
-    let mut l = layout(&state, "Settings".into(), None).await;
-    l.noindex = true;
-    l.viewer = Some(s.viewer());
-    l.csrf = Some(s.0.csrf.clone());
+    let l = super::admin_layout(&state, &s, "Settings").await;
     no_store(render(
         &state,
         "admin/settings.html",
@@ -63,9 +60,7 @@ pub async fn update_settings(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
-    s.check_csrf(csrf)?;
+    s.check_post(&state, &headers, super::field(&pairs, "csrf"))?;
     require_editor(&s)?;
     let chosen: Vec<String> = pairs.into_iter().filter(|(k, _)| k == "share").map(|(_, v)| v).collect();
     share::set_enabled(state.store.as_ref(), &chosen).await?;

@@ -12,7 +12,7 @@ use crate::domain::{parse_email, FieldErrors, Role};
 use crate::error::AppError;
 use crate::render::view::Layout;
 use crate::web::auth::{self, no_store, StaffSession};
-use crate::web::public::{layout, render};
+use crate::web::public::render;
 
 #[derive(Serialize)]
 struct UserRow {
@@ -60,10 +60,7 @@ async fn page(
         .into_iter()
         .map(|u| UserRow { name: u.name, email: u.email, role: u.role.as_str() })
         .collect();
-    let mut l = layout(state, "Users".into(), None).await;
-    l.noindex = true;
-    l.viewer = Some(s.viewer());
-    l.csrf = Some(s.0.csrf.clone());
+    let l = super::admin_layout(state, s, "Users").await;
     form.password = String::new();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let mut res = render(state, "admin/users.html", &UsersCtx { layout: l, users, form, errors })?;

@@ -135,12 +135,11 @@ pub async fn update_comment(
     // Check everything before changing anything.
     let status = p.status.as_deref().map(parse_status).transpose()?;
     if let Some(body) = p.body.as_deref() {
-        let body = body.trim();
-        if body.is_empty() || body.chars().count() > state.cfg.comments.max_chars {
+        let body = crate::domain::check_body(body, state.cfg.comments.max_chars).map_err(|m| {
             let mut f = crate::domain::FieldErrors::default();
-            f.add("body", format!("A comment needs between 1 and {} characters.", state.cfg.comments.max_chars));
-            return Err(AppError::Invalid(f));
-        }
+            f.add("body", m);
+            AppError::Invalid(f)
+        })?;
         state.store.update_comment_body(id, body, now).await?;
         state.cache.clear();
     }
