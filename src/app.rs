@@ -37,9 +37,10 @@ pub struct App {
 pub async fn open_store(cfg: &Config) -> anyhow::Result<Arc<dyn Store>> {
     std::fs::create_dir_all(&cfg.data_dir)
         .with_context(|| format!("cannot create the data folder {}", cfg.data_dir.display()))?;
-    let store = crate::store::open(&cfg.database_url())
+    let url = cfg.database_url();
+    let store = crate::store::open_with(&url, &cfg.database.pool())
         .await
-        .with_context(|| format!("cannot open the database in {}", cfg.data_dir.display()))?;
+        .with_context(|| format!("cannot open the database {}", crate::config::redact_url(&url)))?;
     store.migrate().await.context("cannot bring the database schema up to date")?;
     Ok(store)
 }

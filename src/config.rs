@@ -158,12 +158,41 @@ pub struct ServerConfig {
     pub metrics_from: Vec<std::net::IpAddr>,
 }
 
-/// Which database to use.
-#[derive(Clone, Default, Serialize, Deserialize)]
+/// Which database to use, and how to hold PostgreSQL connections.
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
     /// `sqlite://…` or `postgres://…`; empty means `dateline.db` in the data folder.
     pub url: String,
+    /// PostgreSQL connections per node.
+    pub pool_size: u32,
+    /// How long a request waits for a PostgreSQL connection before it is answered 503.
+    pub connect_timeout_ms: u64,
+    /// Longest any one PostgreSQL statement may run.
+    pub statement_timeout_ms: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        let pool = crate::store::postgres::PoolConfig::default();
+        DatabaseConfig {
+            url: String::new(),
+            pool_size: pool.pool_size,
+            connect_timeout_ms: pool.connect_timeout_ms,
+            statement_timeout_ms: pool.statement_timeout_ms,
+        }
+    }
+}
+
+impl DatabaseConfig {
+    /// The PostgreSQL pool settings.
+    pub fn pool(&self) -> crate::store::postgres::PoolConfig {
+        crate::store::postgres::PoolConfig {
+            pool_size: self.pool_size,
+            connect_timeout_ms: self.connect_timeout_ms,
+            statement_timeout_ms: self.statement_timeout_ms,
+        }
+    }
 }
 
 /// What readers see.
@@ -239,7 +268,12 @@ impl Default for CacheConfig {
 
 impl std::fmt::Debug for DatabaseConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DatabaseConfig").field("url", &redact_url(&self.url)).finish()
+        f.debug_struct("DatabaseConfig")
+            .field("url", &redact_url(&self.url))
+            .field("pool_size", &self.pool_size)
+            .field("connect_timeout_ms", &self.connect_timeout_ms)
+            .field("statement_timeout_ms", &self.statement_timeout_ms)
+            .finish()
     }
 }
 

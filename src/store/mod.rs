@@ -1,9 +1,14 @@
 //! Persistence behind one trait object, so SQLite (the default) and PostgreSQL
-//! (a later backend) serve the same callers.
+//! serve the same callers.
 //!
-//! Only `domain` types cross these traits; row structs stay inside each backend.
+//! Only `domain` types cross these traits; rows stay inside each backend.
 //! Every multi-statement write is one transaction, committed before returning.
+//! The SQL itself lives once, in `store/sql/`, and is compiled into both
+//! backends; each backend module names its side of the dialect (how a time is
+//! bound, how a writer locks a key, `LIKE` or `ILIKE`).
 
+pub mod copy;
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -26,6 +31,34 @@ pub enum StoreError {
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("migration failed: {0}")]
     Migrate(String),
+    /// The database cannot be reached just now; the caller may retry.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Maps a sqlx error: unique violations become `Conflict`, a missing referenced
+/// row `NotFound`, a lost or refused connection `Unavailable`.
+pub(crate) fn sqlx_error(e: impl Into<sqlx::Error>) -> StoreError {
+    let e = e.into();
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => return StoreError::Conflict(d.message().to_owned()),
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => return StoreError::NotFound,
+        // PostgreSQL's connection exceptions (class 08) and shutdowns (57P01-57P03).
+        sqlx::Error::Database(d)
+            if d.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")) =>
+        {
+            return StoreError::Unavailable(d.message().to_owned())
+        }
+        sqlx::Error::RowNotFound => return StoreError::NotFound,
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => return StoreError::Unavailable(e.to_string()),
+        _ => {}
+    }
+    StoreError::Backend(Box::new(e))
 }
 
 /// Result of every store call.
@@ -342,10 +375,21 @@ pub trait CommentStore: Send + Sync {
 pub trait Store: ArticleStore + UserStore + SiteStore + CommentStore {}
 impl<T: ArticleStore + UserStore + SiteStore + CommentStore> Store for T {}
 
-/// Opens the store named by a database URL (`sqlite://path` or a file path) without migrating.
+/// Tells whether a database URL names PostgreSQL.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Opens the store named by a database URL (`postgres://…`, `sqlite://path`
+/// or a file path) without migrating.
 pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(StoreError::Migrate("PostgreSQL support is not built yet; use SQLite (the default)".into()));
+    open_with(url, &postgres::PoolConfig::default()).await
+}
+
+/// Opens the store named by a database URL with PostgreSQL pool settings.
+pub async fn open_with(url: &str, pool: &postgres::PoolConfig) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if is_postgres(url) {
+        return Ok(std::sync::Arc::new(postgres::PostgresStore::open(url, pool).await?));
     }
     Ok(std::sync::Arc::new(sqlite::SqliteStore::open(url).await?))
 }

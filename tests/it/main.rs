@@ -2,5 +2,6 @@
 //! temporary data folder and a real database.
 
 mod common;
+mod pg;
 mod store;
 mod web;

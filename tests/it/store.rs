@@ -1,6 +1,6 @@
 //! Storage conformance: every case takes `&Arc<dyn Store>` and runs against
 //! each backend through `store_test!`. SQLite gets a fresh WAL file in a
-//! temporary folder; a PostgreSQL arm joins when that backend exists (#5).
+//! temporary folder; PostgreSQL a fresh database (see `pg.rs`).
 
 use std::sync::Arc;
 
@@ -17,12 +17,26 @@ pub async fn fresh_sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
     (store, dir)
 }
 
+/// Opens a fresh, migrated PostgreSQL store, or `None` when that half is off.
+pub async fn fresh_postgres() -> Option<(Arc<dyn Store>, crate::pg::TestDb)> {
+    let db = crate::pg::TestDb::create().await?;
+    let store = dateline::store::open(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    Some((store, db))
+}
+
 macro_rules! store_test {
     ($name:ident) => {
         mod $name {
             #[tokio::test]
             async fn sqlite() {
                 let (store, _dir) = super::fresh_sqlite().await;
+                super::cases::$name(&store).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some((store, _db)) = super::fresh_postgres().await else { return };
                 super::cases::$name(&store).await;
             }
         }
@@ -41,6 +55,13 @@ store_test!(user_emails_are_unique_ignoring_case);
 store_test!(stashed_forms_are_taken_once);
 store_test!(migrating_twice_changes_nothing);
 store_test!(a_status_change_happens_once);
+store_test!(comments_list_by_article_visitor_and_status);
+store_test!(forgetting_an_email_removes_its_comments_and_trust);
+store_test!(spam_training_counts_and_untrains);
+store_test!(rate_limits_hold_under_concurrency);
+store_test!(mail_is_claimed_once_and_retried);
+store_test!(settings_and_mail_preferences_round_trip);
+store_test!(times_keep_microseconds_and_order);
 
 fn input(headline: &str) -> ArticleInput {
     ArticleInput {
@@ -298,5 +319,162 @@ mod cases {
             s.set_comment_status(dateline::domain::CommentId(999), CommentStatus::Spam, &[], now).await,
             Err(StoreError::NotFound)
         ));
+    }
+
+    fn comment(a: dateline::domain::ArticleId, email: &str, body: &str) -> dateline::store::NewComment {
+        dateline::store::NewComment {
+            article_id: a,
+            parent_id: None,
+            author_name: "Ann".into(),
+            author_email: email.into(),
+            author_url: Some("https://ann.example.org/".into()),
+            body: body.into(),
+            status: dateline::domain::CommentStatus::Pending,
+            visitor: Some("v1".into()),
+            ip: "192.0.2.1".into(),
+            spam_score: Some(0.25),
+            notify: true,
+            staff: false,
+        }
+    }
+
+    pub async fn comments_list_by_article_visitor_and_status(s: &Arc<dyn Store>) {
+        use dateline::domain::{ArticleId, CommentStatus};
+        let now = Utc::now();
+        let a = s.create_article(&input("With Comments"), None, now).await.unwrap();
+        let b = s.create_article(&input("Other"), None, now).await.unwrap();
+        let c1 = s.create_comment(&comment(a.id, "Ann@Example.org", "First"), &[], now).await.unwrap();
+        assert_eq!((c1.author_email.as_str(), c1.spam_score, c1.notify), ("ann@example.org", Some(0.25), true));
+        let mut reply = comment(a.id, "bo@example.org", "Reply");
+        reply.parent_id = Some(c1.id);
+        reply.visitor = Some("v2".into());
+        let c2 = s.create_comment(&reply, &[], now + Duration::seconds(1)).await.unwrap();
+        s.create_comment(&comment(b.id, "ann@example.org", "Elsewhere"), &[], now).await.unwrap();
+        let missing = s.create_comment(&comment(ArticleId(999_999), "x@example.org", "Lost"), &[], now).await;
+        assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+
+        s.set_comment_status(c2.id, CommentStatus::Approved, &[], now).await.unwrap();
+        let approved = s.list_article_comments(a.id, &[CommentStatus::Approved]).await.unwrap();
+        assert_eq!(approved.iter().map(|c| c.body.as_str()).collect::<Vec<_>>(), ["Reply"]);
+        assert_eq!(approved[0].parent_id, Some(c1.id));
+        let both = s.list_article_comments(a.id, &[CommentStatus::Approved, CommentStatus::Pending]).await.unwrap();
+        assert_eq!(both.iter().map(|c| c.id).collect::<Vec<_>>(), [c1.id, c2.id]);
+        let mine = s.list_visitor_pending(a.id, "v1").await.unwrap();
+        assert_eq!(mine.iter().map(|c| c.id).collect::<Vec<_>>(), [c1.id]);
+        assert!(s.list_visitor_pending(a.id, "v2").await.unwrap().is_empty(), "approved is no longer pending");
+        let counts = s.count_approved(&[a.id, b.id]).await.unwrap();
+        assert_eq!((counts.get(&a.id).copied(), counts.get(&b.id).copied()), (Some(1), None));
+        let queue = s
+            .list_comments(&dateline::store::CommentQuery {
+                status: Some(CommentStatus::Pending),
+                article_id: None,
+                limit: 10,
+                offset: 0,
+            })
+            .await
+            .unwrap();
+        assert_eq!(queue.total, 2);
+        let by_status = s.count_comments_by_status().await.unwrap();
+        assert!(by_status.contains(&(CommentStatus::Pending, 2)) && by_status.contains(&(CommentStatus::Approved, 1)));
+        let edited = s.update_comment_body(c1.id, "First, edited", now + Duration::seconds(5)).await.unwrap();
+        assert_eq!(edited.body, "First, edited");
+        assert!(edited.updated_at > edited.created_at);
+    }
+
+    pub async fn forgetting_an_email_removes_its_comments_and_trust(s: &Arc<dyn Store>) {
+        let now = Utc::now();
+        let a = s.create_article(&input("Forget Me"), None, now).await.unwrap();
+        s.create_comment(&comment(a.id, "ann@example.org", "One"), &[], now).await.unwrap();
+        s.create_comment(&comment(a.id, "ann@example.org", "Two"), &[], now).await.unwrap();
+        let kept = s.create_comment(&comment(a.id, "bo@example.org", "Kept"), &[], now).await.unwrap();
+        s.trust_browser("v1", "Ann@example.org", now).await.unwrap();
+        s.trust_browser("v1", "ann@example.org", now).await.unwrap();
+        assert!(s.is_trusted_browser("v1", "ann@example.org").await.unwrap());
+        s.unsubscribe("ann@example.org", now).await.unwrap();
+        assert_eq!(s.delete_comments_by_email(" ANN@example.org").await.unwrap(), 2);
+        assert!(!s.is_trusted_browser("v1", "ann@example.org").await.unwrap());
+        assert!(s.is_unsubscribed("ann@example.org").await.unwrap(), "the wish for no mail is kept");
+        assert!(s.get_comment(kept.id).await.unwrap().is_some());
+    }
+
+    pub async fn spam_training_counts_and_untrains(s: &Arc<dyn Store>) {
+        let now = Utc::now();
+        let a = s.create_article(&input("Spam Target"), None, now).await.unwrap();
+        let c = s.create_comment(&comment(a.id, "x@example.org", "cheap pills"), &[], now).await.unwrap();
+        let toks = vec!["pills".to_string(), "cheap".to_string(), "cheap".to_string()];
+        s.train_spam(c.id, &toks, Some(true)).await.unwrap();
+        s.train_spam(c.id, &toks, Some(true)).await.unwrap();
+        let (counts, totals) = s.spam_counts(&toks).await.unwrap();
+        assert_eq!((counts["cheap"].spam, counts["cheap"].ham, totals.spam, totals.ham), (1, 0, 1, 0));
+        s.train_spam(c.id, &toks, Some(false)).await.unwrap();
+        let (counts, totals) = s.spam_counts(&toks).await.unwrap();
+        assert_eq!((counts["pills"].spam, counts["pills"].ham, totals.spam, totals.ham), (0, 1, 0, 1));
+        s.train_spam(c.id, &toks, None).await.unwrap();
+        let (counts, totals) = s.spam_counts(&toks).await.unwrap();
+        assert_eq!((counts["pills"].ham, totals.ham), (0, 0));
+    }
+
+    pub async fn rate_limits_hold_under_concurrency(s: &Arc<dyn Store>) {
+        let now = Utc::now();
+        let window = Duration::minutes(1);
+        let tries = (0..12).map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move { s.hit_rate("ip:192.0.2.9", now, window, 5).await.unwrap() })
+        });
+        let mut allowed = 0;
+        for t in tries {
+            if t.await.unwrap().is_none() {
+                allowed += 1;
+            }
+        }
+        assert_eq!(allowed, 5, "exactly the limit gets through, however the calls interleave");
+        let wait = s.hit_rate("ip:192.0.2.9", now + Duration::seconds(10), window, 5).await.unwrap().unwrap();
+        assert!(wait <= Duration::seconds(50) && wait >= Duration::seconds(49), "{wait:?}");
+        assert!(s.hit_rate("ip:192.0.2.9", now + Duration::seconds(61), window, 5).await.unwrap().is_none());
+        assert!(s.hit_rate("ip:other", now, window, 5).await.unwrap().is_none());
+    }
+
+    pub async fn mail_is_claimed_once_and_retried(s: &Arc<dyn Store>) {
+        let now = Utc::now();
+        let mail = |to: &str| dateline::store::NewMail { to: to.into(), subject: "S".into(), body: "B".into() };
+        s.enqueue_mails(&[mail("a@example.org"), mail("b@example.org")], now).await.unwrap();
+        let (x, y) = tokio::join!(s.claim_mails(now, 10), s.claim_mails(now, 10));
+        let mut claimed = x.unwrap();
+        claimed.extend(y.unwrap());
+        assert_eq!(claimed.len(), 2, "two claimers share the queue without sending anything twice");
+        assert!(s.claim_mails(now, 10).await.unwrap().is_empty(), "claimed mail waits");
+        let (sent, failed) = (&claimed[0], &claimed[1]);
+        s.finish_mail(sent.id, Ok(()), now).await.unwrap();
+        s.finish_mail(failed.id, Err(("refused".into(), now + Duration::minutes(1))), now).await.unwrap();
+        assert!(s.claim_mails(now + Duration::seconds(30), 10).await.unwrap().is_empty());
+        let retry = s.claim_mails(now + Duration::minutes(2), 10).await.unwrap();
+        assert_eq!((retry.len(), retry[0].id, retry[0].attempts), (1, failed.id, 2));
+    }
+
+    pub async fn settings_and_mail_preferences_round_trip(s: &Arc<dyn Store>) {
+        let now = Utc::now();
+        assert!(s.get_setting("share").await.unwrap().is_none());
+        s.set_setting("share", "a").await.unwrap();
+        s.set_setting("share", "b").await.unwrap();
+        assert_eq!(s.get_setting("share").await.unwrap().as_deref(), Some("b"));
+        s.delete_setting("share").await.unwrap();
+        assert!(s.get_setting("share").await.unwrap().is_none());
+        assert!(!s.notify_allowed("ann@example.org").await.unwrap());
+        s.confirm_notify("Ann@example.org", now).await.unwrap();
+        assert!(s.notify_allowed("ann@example.org").await.unwrap());
+        s.unsubscribe("ann@example.org", now).await.unwrap();
+        assert!(!s.notify_allowed("ann@example.org").await.unwrap());
+        s.confirm_notify("ann@example.org", now).await.unwrap();
+        assert!(!s.is_unsubscribed("ann@example.org").await.unwrap(), "a new opt-in lifts the old wish");
+    }
+
+    pub async fn times_keep_microseconds_and_order(s: &Arc<dyn Store>) {
+        let t = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap() + Duration::microseconds(123_456);
+        let a = s.create_article(&input("Timed"), None, t).await.unwrap();
+        assert_eq!(a.created_at, t);
+        let mut i = a.to_input();
+        i.headline = "Timed Again".into();
+        let later = s.update_article(a.id, &i, None, t + Duration::microseconds(1), None).await.unwrap();
+        assert_eq!(later.updated_at - later.created_at, Duration::microseconds(1));
     }
 }

@@ -3,25 +3,56 @@
 //! Writes go through a pool of exactly one connection, so transactions never
 //! race for SQLite's single write lock (no SQLITE_BUSY on upgrade); reads use a
 //! separate pool and run beside the writer thanks to WAL.
+//!
+//! The queries live in `store/sql/`, shared with PostgreSQL; this module names
+//! the SQLite side of the dialect. Times are stored as fixed-width UTC text, so
+//! text order is time order.
 
-mod article;
-mod comment;
-mod site;
-mod user;
-
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
 
+pub(crate) use super::sqlx_error as backend;
 use super::{StoreError, StoreResult};
+
+mod article {
+    include!("../sql/article.rs");
+}
+mod comment {
+    include!("../sql/comment.rs");
+}
+mod site {
+    include!("../sql/site.rs");
+}
+mod user {
+    include!("../sql/user.rs");
+}
+
+pub(crate) type Db = sqlx::Sqlite;
+pub(crate) type DbRow = sqlx::sqlite::SqliteRow;
+pub(crate) type Conn = sqlx::SqliteConnection;
+pub(crate) type Pool = sqlx::SqlitePool;
+pub(crate) type This = SqliteStore;
+/// How a time is bound and read: fixed-width UTC text.
+pub(crate) type Ts = String;
+/// SQLite's `LIKE` already ignores ASCII case.
+pub(crate) const LIKE: &str = "LIKE";
+/// One writer at a time: nothing to skip.
+pub(crate) const SKIP_LOCKED: &str = "";
+
+/// Serialises writers on `key`; SQLite's single writer already does.
+pub(crate) async fn lock_key(_conn: &mut Conn, _key: &str) -> StoreResult<()> {
+    Ok(())
+}
 
 /// The SQLite store.
 pub struct SqliteStore {
-    write: SqlitePool,
-    read: SqlitePool,
+    write: Pool,
+    read: Pool,
+    path: PathBuf,
 }
 
 impl SqliteStore {
@@ -41,7 +72,32 @@ impl SqliteStore {
         let write = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(open_error)?;
         let read =
             SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(open_error)?;
-        Ok(SqliteStore { write, read })
+        Ok(SqliteStore { write, read, path: PathBuf::from(path) })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection every write goes through (for copying a whole site out).
+    pub fn pool(&self) -> &Pool {
+        &self.write
+    }
+
+    /// Writes a consistent copy of the live database to `dest` (`VACUUM INTO`),
+    /// while readers and the writer carry on.
+    pub async fn backup_to(&self, dest: &Path) -> StoreResult<()> {
+        sqlx::query("VACUUM INTO $1")
+            .bind(dest.to_string_lossy().into_owned())
+            .execute(&self.read)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn run_migrations(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations/sqlite").run(&self.write).await.map_err(|e| StoreError::Migrate(e.to_string()))
     }
 }
 
@@ -49,77 +105,14 @@ fn open_error(e: sqlx::Error) -> StoreError {
     StoreError::Backend(format!("cannot open the SQLite database: {e}").into())
 }
 
-/// Maps a sqlx error, turning unique violations into `Conflict`.
-pub(crate) fn backend(e: impl Into<sqlx::Error>) -> StoreError {
-    let e = e.into();
-    if let sqlx::Error::Database(d) = &e {
-        if d.is_unique_violation() {
-            return StoreError::Conflict(d.message().to_owned());
-        }
-    }
-    if matches!(e, sqlx::Error::RowNotFound) {
-        return StoreError::NotFound;
-    }
-    StoreError::Backend(Box::new(e))
-}
-
 /// Formats a time the way every table stores it, so text order is time order.
-pub(crate) fn ts(t: DateTime<Utc>) -> String {
+pub(crate) fn ts(t: DateTime<Utc>) -> Ts {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// Parses a stored time.
-pub(crate) fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
+/// Reads a stored time.
+pub(crate) fn from_ts(s: Ts) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(&s)
         .map(|d| d.with_timezone(&Utc))
         .map_err(|e| StoreError::Backend(format!("bad stored time {s:?}: {e}").into()))
-}
-
-pub(crate) fn parse_ts_opt(s: Option<&str>) -> StoreResult<Option<DateTime<Utc>>> {
-    s.map(parse_ts).transpose()
-}
-
-#[async_trait::async_trait]
-impl super::SiteStore for SqliteStore {
-    async fn create_media(&self, m: &super::NewMedia, now: DateTime<Utc>) -> StoreResult<crate::domain::Media> {
-        site::create_media(&self.write, m, now).await
-    }
-    async fn get_media(&self, id: crate::domain::MediaId) -> StoreResult<Option<crate::domain::Media>> {
-        site::get_media(&self.read, id).await
-    }
-    async fn get_setting(&self, key: &str) -> StoreResult<Option<String>> {
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.read)
-            .await
-            .map_err(backend)
-    }
-    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&self.write)
-        .await
-        .map_err(backend)?;
-        Ok(())
-    }
-    async fn delete_setting(&self, key: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&self.write).await.map_err(backend)?;
-        Ok(())
-    }
-    async fn put_stash(&self, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()> {
-        site::put_stash(&self.write, key, data, expires).await
-    }
-    async fn take_stash(&self, key: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
-        site::take_stash(&self.write, key, now).await
-    }
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.read).await.map_err(backend)?;
-        Ok(())
-    }
-    async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.write).await.map_err(|e| StoreError::Migrate(e.to_string()))
-    }
 }

@@ -1,12 +1,13 @@
-//! Comments, spam-model counts, rate-limit events and the outbox in SQLite.
+// Comments, spam-model counts, rate-limit events and the outbox, in the SQL both backends
+// share. Included by `store::sqlite` and `store::postgres`, which name the
+// dialect's types and helpers (`Db`, `DbRow`, `Conn`, `Ts`, `ts`, `from_ts`, ...).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Row};
 
-use super::{backend, parse_ts, ts, SqliteStore};
+use super::{backend, from_ts, lock_key, ts, Conn, Db, DbRow, This, Ts, SKIP_LOCKED};
 use crate::domain::spam::{TokenCount, Totals};
 use crate::domain::{ArticleId, Comment, CommentId, CommentStatus};
 use crate::store::{CommentQuery, CommentStore, NewComment, NewMail, Page, QueuedMail, StoreError, StoreResult};
@@ -14,7 +15,7 @@ use crate::store::{CommentQuery, CommentStore, NewComment, NewMail, Page, Queued
 const COLS: &str = "id, article_id, parent_id, author_name, author_email, author_url, body, status, created_at, \
                     updated_at, visitor, ip, spam_score, notify, staff";
 
-fn comment_from_row(r: &SqliteRow) -> StoreResult<Comment> {
+fn comment_from_row(r: &DbRow) -> StoreResult<Comment> {
     let status: String = r.get("status");
     Ok(Comment {
         id: CommentId(r.get("id")),
@@ -26,17 +27,17 @@ fn comment_from_row(r: &SqliteRow) -> StoreResult<Comment> {
         body: r.get("body"),
         status: CommentStatus::parse(&status)
             .ok_or_else(|| StoreError::Backend(format!("bad comment status {status}").into()))?,
-        created_at: parse_ts(r.get::<&str, _>("created_at"))?,
-        updated_at: parse_ts(r.get::<&str, _>("updated_at"))?,
+        created_at: from_ts(r.get::<Ts, _>("created_at"))?,
+        updated_at: from_ts(r.get::<Ts, _>("updated_at"))?,
         visitor: r.get("visitor"),
         ip: r.get("ip"),
         spam_score: r.get("spam_score"),
-        notify: r.get::<i64, _>("notify") != 0,
-        staff: r.get::<i64, _>("staff") != 0,
+        notify: r.get::<bool, _>("notify"),
+        staff: r.get::<bool, _>("staff"),
     })
 }
 
-async fn insert_mails(conn: &mut SqliteConnection, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()> {
+async fn insert_mails(conn: &mut Conn, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()> {
     for m in mails {
         sqlx::query(
             "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
@@ -52,7 +53,7 @@ async fn insert_mails(conn: &mut SqliteConnection, mails: &[NewMail], now: DateT
     Ok(())
 }
 
-async fn fetch(conn: &mut SqliteConnection, id: CommentId) -> StoreResult<Comment> {
+async fn fetch(conn: &mut Conn, id: CommentId) -> StoreResult<Comment> {
     let row = sqlx::query(&format!("SELECT {COLS} FROM comments WHERE id = $1"))
         .bind(id.0)
         .fetch_optional(&mut *conn)
@@ -63,7 +64,7 @@ async fn fetch(conn: &mut SqliteConnection, id: CommentId) -> StoreResult<Commen
 }
 
 #[async_trait::async_trait]
-impl CommentStore for SqliteStore {
+impl CommentStore for This {
     async fn create_comment(&self, c: &NewComment, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<Comment> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let id: i64 = sqlx::query_scalar(
@@ -82,14 +83,11 @@ impl CommentStore for SqliteStore {
         .bind(&c.visitor)
         .bind(&c.ip)
         .bind(c.spam_score)
-        .bind(i64::from(c.notify))
-        .bind(i64::from(c.staff))
+        .bind(c.notify)
+        .bind(c.staff)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| match backend(e) {
-            StoreError::Backend(b) if b.to_string().contains("FOREIGN KEY") => StoreError::NotFound,
-            other => other,
-        })?;
+        .map_err(backend)?;
         insert_mails(&mut tx, mails, now).await?;
         let comment = fetch(&mut tx, CommentId(id)).await?;
         tx.commit().await.map_err(backend)?;
@@ -106,7 +104,7 @@ impl CommentStore for SqliteStore {
     }
 
     async fn list_article_comments(&self, article: ArticleId, statuses: &[CommentStatus]) -> StoreResult<Vec<Comment>> {
-        let mut qb: QueryBuilder<'_, Sqlite> =
+        let mut qb: QueryBuilder<'_, Db> =
             QueryBuilder::new(format!("SELECT {COLS} FROM comments WHERE article_id = "));
         qb.push_bind(article.0).push(" AND status IN (");
         let mut sep = qb.separated(", ");
@@ -131,7 +129,7 @@ impl CommentStore for SqliteStore {
     }
 
     async fn list_comments(&self, q: &CommentQuery) -> StoreResult<Page<Comment>> {
-        let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        let filters = |qb: &mut QueryBuilder<'_, Db>| {
             qb.push(" WHERE 1 = 1");
             if let Some(s) = q.status {
                 qb.push(" AND status = ").push_bind(s.as_str());
@@ -140,10 +138,10 @@ impl CommentStore for SqliteStore {
                 qb.push(" AND article_id = ").push_bind(a.0);
             }
         };
-        let mut count: QueryBuilder<'_, Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM comments");
+        let mut count: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT COUNT(*) FROM comments");
         filters(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&self.read).await.map_err(backend)?;
-        let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!("SELECT {COLS} FROM comments"));
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(format!("SELECT {COLS} FROM comments"));
         filters(&mut qb);
         qb.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(i64::from(q.limit.clamp(1, 500)));
         qb.push(" OFFSET ").push_bind(i64::from(q.offset));
@@ -164,7 +162,7 @@ impl CommentStore for SqliteStore {
         if articles.is_empty() {
             return Ok(HashMap::new());
         }
-        let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
             "SELECT article_id, COUNT(*) FROM comments WHERE status = 'approved' AND article_id IN (",
         );
         let mut sep = qb.separated(", ");
@@ -266,7 +264,7 @@ impl CommentStore for SqliteStore {
     async fn spam_counts(&self, tokens: &[String]) -> StoreResult<(HashMap<String, TokenCount>, Totals)> {
         let mut counts = HashMap::new();
         for chunk in tokens.chunks(400) {
-            let mut qb: QueryBuilder<'_, Sqlite> =
+            let mut qb: QueryBuilder<'_, Db> =
                 QueryBuilder::new("SELECT token, spam, ham FROM spam_tokens WHERE token IN (");
             let mut sep = qb.separated(", ");
             for t in chunk {
@@ -284,7 +282,7 @@ impl CommentStore for SqliteStore {
         let mut totals = Totals::default();
         for r in rows {
             let n = r.get::<i64, _>(1) as u64;
-            match r.get::<&str, _>(0) {
+            match r.get::<String, _>(0).as_str() {
                 "spam" => totals.spam = n,
                 _ => totals.ham = n,
             }
@@ -294,6 +292,11 @@ impl CommentStore for SqliteStore {
 
     async fn train_spam(&self, comment: CommentId, tokens: &[String], spam: Option<bool>) -> StoreResult<()> {
         let mut tx = self.write.begin().await.map_err(backend)?;
+        lock_key(&mut tx, &format!("spam:{}", comment.0)).await?;
+        // One order for every writer, so concurrent trainings cannot deadlock.
+        let mut tokens = tokens.to_vec();
+        tokens.sort_unstable();
+        tokens.dedup();
         let old: Option<String> = sqlx::query_scalar("SELECT label FROM spam_training WHERE comment_id = $1")
             .bind(comment.0)
             .fetch_optional(&mut *tx)
@@ -305,8 +308,8 @@ impl CommentStore for SqliteStore {
         }
         if let Some(old) = &old {
             let col = if old == "spam" { "spam" } else { "ham" };
-            for t in tokens {
-                sqlx::query(&format!("UPDATE spam_tokens SET {col} = MAX({col} - 1, 0) WHERE token = $1"))
+            for t in &tokens {
+                sqlx::query(&format!("UPDATE spam_tokens SET {col} = CASE WHEN {col} > 0 THEN {col} - 1 ELSE 0 END WHERE token = $1"))
                     .bind(t)
                     .execute(&mut *tx)
                     .await
@@ -319,9 +322,9 @@ impl CommentStore for SqliteStore {
                 .map_err(backend)?;
         }
         if let Some(label) = new {
-            for t in tokens {
+            for t in &tokens {
                 sqlx::query(&format!(
-                    "INSERT INTO spam_tokens (token, {label}) VALUES ($1, 1) ON CONFLICT (token) DO UPDATE SET {label} = {label} + 1"
+                    "INSERT INTO spam_tokens (token, {label}) VALUES ($1, 1) ON CONFLICT (token) DO UPDATE SET {label} = spam_tokens.{label} + 1"
                 ))
                 .bind(t)
                 .execute(&mut *tx)
@@ -346,6 +349,7 @@ impl CommentStore for SqliteStore {
         max: u32,
     ) -> StoreResult<Option<Duration>> {
         let mut tx = self.write.begin().await.map_err(backend)?;
+        lock_key(&mut tx, key).await?;
         let since = now - window;
         sqlx::query("DELETE FROM rate_events WHERE key = $1 AND at < $2")
             .bind(key)
@@ -353,13 +357,13 @@ impl CommentStore for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        let rows: Vec<String> = sqlx::query_scalar("SELECT at FROM rate_events WHERE key = $1 ORDER BY at")
+        let rows: Vec<Ts> = sqlx::query_scalar("SELECT at FROM rate_events WHERE key = $1 ORDER BY at")
             .bind(key)
             .fetch_all(&mut *tx)
             .await
             .map_err(backend)?;
         if rows.len() >= max as usize {
-            let oldest = parse_ts(&rows[0])?;
+            let oldest = from_ts(rows[0].clone())?;
             tx.commit().await.map_err(backend)?;
             return Ok(Some((oldest + window - now).max(Duration::seconds(1))));
         }
@@ -382,11 +386,11 @@ impl CommentStore for SqliteStore {
     async fn claim_mails(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>> {
         // Claiming pushes the next attempt out, so a crash mid-send retries later
         // instead of losing the message.
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1
-             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2 ORDER BY id LIMIT $3)
-             RETURNING id, to_addr, subject, body, attempts",
-        )
+             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2 ORDER BY id LIMIT $3{SKIP_LOCKED})
+             RETURNING id, to_addr, subject, body, attempts"
+        ))
         .bind(ts(now + Duration::minutes(5)))
         .bind(ts(now))
         .bind(i64::from(limit))

@@ -1,13 +1,14 @@
-//! Articles, terms, corrections, revisions and redirects in SQLite.
+// Articles, terms, corrections, revisions and redirects, in the SQL both backends
+// share. Included by `store::sqlite` and `store::postgres`, which name the
+// dialect's types and helpers (`Db`, `DbRow`, `Conn`, `Ts`, `ts`, `from_ts`, ...).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Row};
 
 use super::site::widths_from_text;
-use super::{backend, parse_ts, parse_ts_opt, ts, SqliteStore};
+use super::{backend, from_ts, ts, Conn, Db, DbRow, Pool, This, Ts, LIKE};
 use crate::domain::{
     self, Article, ArticleId, ArticleInput, BodyFormat, Correction, Kind, Media, MediaId, Photo, Status, Term, UserId,
 };
@@ -23,7 +24,7 @@ fn bad(what: &str, v: &str) -> StoreError {
     StoreError::Backend(format!("bad stored {what}: {v:?}").into())
 }
 
-fn article_from_row(r: &SqliteRow) -> StoreResult<Article> {
+fn article_from_row(r: &DbRow) -> StoreResult<Article> {
     let kind: String = r.get("kind");
     let status: String = r.get("status");
     let format: String = r.get("body_format");
@@ -60,23 +61,23 @@ fn article_from_row(r: &SqliteRow) -> StoreResult<Article> {
         authors: Vec::new(),
         photo,
         status: Status::parse(&status).ok_or_else(|| bad("status", &status))?,
-        published_at: parse_ts_opt(r.get::<Option<String>, _>("published_at").as_deref())?,
-        created_at: parse_ts(r.get::<String, _>("created_at").as_str())?,
-        updated_at: parse_ts(r.get::<String, _>("updated_at").as_str())?,
-        comments_open: r.get::<i64, _>("comments_open") != 0,
+        published_at: r.get::<Option<Ts>, _>("published_at").map(from_ts).transpose()?,
+        created_at: from_ts(r.get::<Ts, _>("created_at"))?,
+        updated_at: from_ts(r.get::<Ts, _>("updated_at"))?,
+        comments_open: r.get::<bool, _>("comments_open"),
         created_by: r.get::<Option<i64>, _>("created_by").map(UserId),
         corrections: Vec::new(),
     })
 }
 
 /// Loads tags and bylines for many articles with two queries in all.
-async fn attach_terms(pool: &sqlx::SqlitePool, articles: &mut [Article]) -> StoreResult<()> {
+async fn attach_terms(pool: &Pool, articles: &mut [Article]) -> StoreResult<()> {
     if articles.is_empty() {
         return Ok(());
     }
     for (table, join, is_tag) in [("article_tags", "tags", true), ("article_authors", "authors", false)] {
         let col = if is_tag { "tag_id" } else { "author_id" };
-        let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(format!(
             "SELECT x.article_id, t.name, t.slug FROM {table} x JOIN {join} t ON t.id = x.{col} WHERE x.article_id IN ("
         ));
         let mut sep = qb.separated(", ");
@@ -101,7 +102,7 @@ async fn attach_terms(pool: &sqlx::SqlitePool, articles: &mut [Article]) -> Stor
     Ok(())
 }
 
-async fn upsert_term(conn: &mut SqliteConnection, table: &str, name: &str) -> StoreResult<Option<i64>> {
+async fn upsert_term(conn: &mut Conn, table: &str, name: &str) -> StoreResult<Option<i64>> {
     let Some(term) = Term::from_name(name) else {
         return Ok(None);
     };
@@ -114,7 +115,7 @@ async fn upsert_term(conn: &mut SqliteConnection, table: &str, name: &str) -> St
     Ok(Some(id))
 }
 
-async fn write_terms(conn: &mut SqliteConnection, id: ArticleId, input: &ArticleInput) -> StoreResult<()> {
+async fn write_terms(conn: &mut Conn, id: ArticleId, input: &ArticleInput) -> StoreResult<()> {
     for (link, table, col, names) in
         [("article_tags", "tags", "tag_id", &input.tags), ("article_authors", "authors", "author_id", &input.authors)]
     {
@@ -141,7 +142,7 @@ async fn write_terms(conn: &mut SqliteConnection, id: ArticleId, input: &Article
 }
 
 async fn write_revision(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: ArticleId,
     input: &ArticleInput,
     by: Option<UserId>,
@@ -166,11 +167,11 @@ async fn write_revision(
 /// kind, slug, headline, standfirst, body, body_format, dateline, section_id,
 /// photo_id, caption, credit, alt, status, published_at, comments_open, updated_at.
 fn bind_fields<'q>(
-    q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    q: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>,
     input: &'q ArticleInput,
     section_id: Option<i64>,
     now: DateTime<Utc>,
-) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>> {
     let photo = input.photo.as_ref();
     q.bind(input.kind.as_str())
         .bind(input.slug.as_deref().unwrap_or_default())
@@ -186,7 +187,7 @@ fn bind_fields<'q>(
         .bind(photo.map(|p| p.alt.clone()))
         .bind(input.status.as_str())
         .bind(input.published_at.map(ts))
-        .bind(i64::from(input.comments_open))
+        .bind(input.comments_open)
         .bind(ts(now))
 }
 
@@ -198,7 +199,7 @@ fn slug_conflict(e: StoreError) -> StoreError {
 }
 
 #[async_trait::async_trait]
-impl ArticleStore for SqliteStore {
+impl ArticleStore for This {
     async fn create_article(
         &self,
         input: &ArticleInput,
@@ -295,11 +296,11 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn list_articles(&self, q: &ArticleQuery) -> StoreResult<Page<Article>> {
-        let mut count: QueryBuilder<'_, Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM articles a");
+        let mut count: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT COUNT(*) FROM articles a");
         push_filters(&mut count, q);
         let total: i64 = count.build_query_scalar().fetch_one(&self.read).await.map_err(backend)?;
 
-        let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(SELECT);
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(SELECT);
         push_filters(&mut qb, q);
         if q.public_at.is_some() {
             qb.push(" ORDER BY a.published_at DESC, a.id DESC");
@@ -321,7 +322,7 @@ impl ArticleStore for SqliteStore {
             .map_err(backend)?;
         Ok(rows
             .iter()
-            .filter_map(|r| Status::parse(r.get::<&str, _>(0)).map(|s| (s, r.get::<i64, _>(1) as u64)))
+            .filter_map(|r| Status::parse(&r.get::<String, _>(0)).map(|s| (s, r.get::<i64, _>(1) as u64)))
             .collect())
     }
 
@@ -344,10 +345,7 @@ impl ArticleStore for SqliteStore {
             .bind(ts(now))
             .execute(&mut *tx)
             .await
-            .map_err(|e| match backend(e) {
-                StoreError::Backend(_) => StoreError::NotFound,
-                other => other,
-            })?;
+            .map_err(backend)?;
         sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2")
             .bind(ts(now))
             .bind(id.0)
@@ -373,9 +371,9 @@ impl ArticleStore for SqliteStore {
                     id: r.get(0),
                     article_id: ArticleId(r.get(1)),
                     user_name: r.get(2),
-                    created_at: parse_ts(r.get::<&str, _>(3))?,
+                    created_at: from_ts(r.get::<Ts, _>(3))?,
                     headline: r.get(4),
-                    snapshot: serde_json::from_str(r.get::<&str, _>(5))
+                    snapshot: serde_json::from_str(&r.get::<String, _>(5))
                         .map_err(|e| StoreError::Backend(Box::new(e)))?,
                 })
             })
@@ -420,8 +418,8 @@ impl ArticleStore for SqliteStore {
     }
 }
 
-impl SqliteStore {
-    async fn complete(&self, row: Option<SqliteRow>) -> StoreResult<Option<Article>> {
+impl This {
+    async fn complete(&self, row: Option<DbRow>) -> StoreResult<Option<Article>> {
         let Some(row) = row else { return Ok(None) };
         let mut art = [article_from_row(&row)?];
         attach_terms(&self.read, &mut art).await?;
@@ -434,13 +432,13 @@ impl SqliteStore {
                 .map_err(backend)?;
         art.corrections = rows
             .iter()
-            .map(|r| Ok(Correction { id: r.get(0), body: r.get(1), created_at: parse_ts(r.get::<&str, _>(2))? }))
+            .map(|r| Ok(Correction { id: r.get(0), body: r.get(1), created_at: from_ts(r.get::<Ts, _>(2))? }))
             .collect::<StoreResult<_>>()?;
         Ok(Some(art))
     }
 }
 
-fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a ArticleQuery) {
+fn push_filters<'a>(qb: &mut QueryBuilder<'a, Db>, q: &'a ArticleQuery) {
     qb.push(" WHERE 1 = 1");
     if let Some(k) = q.kind {
         qb.push(" AND a.kind = ").push_bind(k.as_str());
@@ -476,7 +474,7 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, q: &'a ArticleQuery) {
     if let Some(text) = &q.text {
         for word in text.split_whitespace().take(10) {
             let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            qb.push(" AND a.headline LIKE ").push_bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
+            qb.push(format!(" AND a.headline {LIKE} ")).push_bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
         }
     }
 }

@@ -1,14 +1,15 @@
-//! Users, sessions and API tokens in SQLite.
+// Users, sessions and API tokens, in the SQL both backends
+// share. Included by `store::sqlite` and `store::postgres`, which name the
+// dialect's types and helpers (`Db`, `DbRow`, `Conn`, `Ts`, `ts`, `from_ts`, ...).
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-use super::{backend, parse_ts, parse_ts_opt, ts, SqliteStore};
+use super::{backend, from_ts, ts, DbRow, This, Ts};
 use crate::domain::{Role, User, UserId};
 use crate::store::{Session, StoreError, StoreResult, TokenInfo, UserStore};
 
-fn user_from_row(r: &SqliteRow) -> StoreResult<User> {
+fn user_from_row(r: &DbRow) -> StoreResult<User> {
     let role: String = r.get("role");
     Ok(User {
         id: UserId(r.get("id")),
@@ -19,21 +20,21 @@ fn user_from_row(r: &SqliteRow) -> StoreResult<User> {
     })
 }
 
-fn token_from_row(r: &SqliteRow) -> StoreResult<TokenInfo> {
+fn token_from_row(r: &DbRow) -> StoreResult<TokenInfo> {
     Ok(TokenInfo {
         id: r.get("id"),
         user_id: UserId(r.get("user_id")),
         name: r.get("name"),
-        created_at: parse_ts(r.get::<&str, _>("created_at"))?,
-        last_used_at: parse_ts_opt(r.get::<Option<&str>, _>("last_used_at"))?,
-        revoked: r.get::<Option<&str>, _>("revoked_at").is_some(),
+        created_at: from_ts(r.get::<Ts, _>("created_at"))?,
+        last_used_at: r.get::<Option<Ts>, _>("last_used_at").map(from_ts).transpose()?,
+        revoked: r.get::<Option<Ts>, _>("revoked_at").is_some(),
     })
 }
 
 const USER_COLS: &str = "id, email, name, role, password_hash";
 
 #[async_trait::async_trait]
-impl UserStore for SqliteStore {
+impl UserStore for This {
     async fn create_user(
         &self,
         email: &str,
@@ -143,7 +144,7 @@ impl UserStore for SqliteStore {
             Ok(Session {
                 user: user_from_row(&r)?,
                 csrf: r.get("csrf"),
-                expires_at: parse_ts(r.get::<&str, _>("expires_at"))?,
+                expires_at: from_ts(r.get::<Ts, _>("expires_at"))?,
             })
         })
         .transpose()
@@ -201,7 +202,7 @@ impl UserStore for SqliteStore {
         let Some(r) = row else { return Ok(None) };
         let token_id: i64 = r.get("token_id");
         // Note the use at most once a minute, so API reads do not become writes.
-        let last = parse_ts_opt(r.get::<Option<&str>, _>("last_used_at"))?;
+        let last = r.get::<Option<Ts>, _>("last_used_at").map(from_ts).transpose()?;
         if last.is_none_or(|l| now - l > chrono::Duration::minutes(1)) {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(ts(now))

@@ -1,0 +1,1 @@
+//! Copying a whole site from SQLite into PostgreSQL (`dateline migrate-db`).

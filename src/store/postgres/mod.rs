@@ -1,0 +1,121 @@
+//! The PostgreSQL backend, for newsrooms that run several web nodes on one
+//! database.
+//!
+//! The queries live in `store/sql/`, shared with SQLite; this module names the
+//! PostgreSQL side of the dialect: times are `timestamptz`, writers that must
+//! not interleave take a transaction-scoped advisory lock, and the mail queue
+//! is claimed with `SKIP LOCKED` so two nodes never send the same message.
+//! The pool reconnects by itself: a connection that died while PostgreSQL
+//! restarted is tested and replaced before it is handed out.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+pub(crate) use super::sqlx_error as backend;
+use super::{StoreError, StoreResult};
+
+mod article {
+    include!("../sql/article.rs");
+}
+mod comment {
+    include!("../sql/comment.rs");
+}
+mod site {
+    include!("../sql/site.rs");
+}
+mod user {
+    include!("../sql/user.rs");
+}
+
+pub(crate) type Db = sqlx::Postgres;
+pub(crate) type DbRow = sqlx::postgres::PgRow;
+pub(crate) type Conn = sqlx::PgConnection;
+pub(crate) type Pool = sqlx::PgPool;
+pub(crate) type This = PostgresStore;
+/// How a time is bound and read: `timestamptz`.
+pub(crate) type Ts = DateTime<Utc>;
+/// The staff headline filter ignores case, as SQLite's `LIKE` does.
+pub(crate) const LIKE: &str = "ILIKE";
+/// Rows another node is claiming are left to it.
+pub(crate) const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+
+/// Serialises writers on `key` until the transaction ends, on every node.
+pub(crate) async fn lock_key(conn: &mut Conn, key: &str) -> StoreResult<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(key)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+pub(crate) fn ts(t: DateTime<Utc>) -> Ts {
+    t
+}
+
+pub(crate) fn from_ts(t: Ts) -> StoreResult<DateTime<Utc>> {
+    Ok(t)
+}
+
+/// Connection pool settings (`[database]` in `dateline.toml`).
+#[derive(Debug, Clone)]
+pub struct PoolConfig {
+    /// Connections per node.
+    pub pool_size: u32,
+    /// How long a request waits for a connection (or for a new one to be made)
+    /// before it is answered 503.
+    pub connect_timeout_ms: u64,
+    /// Longest any one statement may run.
+    pub statement_timeout_ms: u64,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        PoolConfig { pool_size: 10, connect_timeout_ms: 3_000, statement_timeout_ms: 10_000 }
+    }
+}
+
+/// The PostgreSQL store.
+pub struct PostgresStore {
+    // One pool serves both; the shared SQL names them apart for SQLite's sake.
+    write: Pool,
+    read: Pool,
+    url: String,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user@host/db`).
+    pub async fn open(url: &str, cfg: &PoolConfig) -> StoreResult<PostgresStore> {
+        let opts = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("bad PostgreSQL URL: {e}").into()))?
+            .application_name("dateline")
+            .options([("statement_timeout", cfg.statement_timeout_ms.to_string())]);
+        let pool = PgPoolOptions::new()
+            .max_connections(cfg.pool_size.max(1))
+            .acquire_timeout(Duration::from_millis(cfg.connect_timeout_ms.max(100)))
+            .test_before_acquire(true)
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
+        Ok(PostgresStore { read: pool.clone(), write: pool, url: url.to_owned() })
+    }
+
+    /// The pool, for the copy into a new database and for `LISTEN`.
+    pub fn pool(&self) -> &Pool {
+        &self.write
+    }
+
+    /// The URL this store was opened with.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    async fn run_migrations(&self) -> StoreResult<()> {
+        // sqlx holds an advisory lock while migrating, so nodes starting
+        // together take turns.
+        sqlx::migrate!("./migrations/postgres").run(&self.write).await.map_err(|e| StoreError::Migrate(e.to_string()))
+    }
+}

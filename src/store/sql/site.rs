@@ -1,0 +1,122 @@
+// Media facts, settings and form stashes, in the SQL both backends
+// share. Included by `store::sqlite` and `store::postgres`, which name the
+// dialect's types and helpers (`Db`, `DbRow`, `Conn`, `Ts`, `ts`, `from_ts`, ...).
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::{backend, ts, Pool, This};
+use crate::domain::{Media, MediaId};
+use crate::store::{NewMedia, StoreResult};
+
+pub(super) fn widths_to_text(w: &[u32]) -> String {
+    w.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+}
+
+pub(super) fn widths_from_text(s: &str) -> Vec<u32> {
+    s.split(',').filter_map(|p| p.trim().parse().ok()).collect()
+}
+
+async fn create_media(pool: &Pool, m: &NewMedia, now: DateTime<Utc>) -> StoreResult<Media> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO media (mime, width, height, widths, bytes, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(&m.mime)
+    .bind(i64::from(m.width))
+    .bind(i64::from(m.height))
+    .bind(widths_to_text(&m.widths))
+    .bind(m.bytes as i64)
+    .bind(ts(now))
+    .bind(m.created_by.map(|u| u.0))
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?;
+    Ok(Media { id: MediaId(id), mime: m.mime.clone(), width: m.width, height: m.height, widths: m.widths.clone() })
+}
+
+async fn get_media(pool: &Pool, id: MediaId) -> StoreResult<Option<Media>> {
+    let row = sqlx::query("SELECT id, mime, width, height, widths FROM media WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    Ok(row.map(|r| Media {
+        id: MediaId(r.get("id")),
+        mime: r.get("mime"),
+        width: r.get::<i64, _>("width") as u32,
+        height: r.get::<i64, _>("height") as u32,
+        widths: widths_from_text(r.get("widths")),
+    }))
+}
+
+async fn put_stash(pool: &Pool, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query("DELETE FROM form_stash WHERE expires_at < $1")
+        .bind(ts(Utc::now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    sqlx::query("INSERT INTO form_stash (key, data, expires_at) VALUES ($1, $2, $3)")
+        .bind(key)
+        .bind(data)
+        .bind(ts(expires))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    tx.commit().await.map_err(backend)
+}
+
+async fn take_stash(pool: &Pool, key: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
+    sqlx::query_scalar("DELETE FROM form_stash WHERE key = $1 AND expires_at >= $2 RETURNING data")
+        .bind(key)
+        .bind(ts(now))
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)
+}
+
+#[async_trait::async_trait]
+impl crate::store::SiteStore for This {
+    async fn create_media(&self, m: &NewMedia, now: DateTime<Utc>) -> StoreResult<Media> {
+        create_media(&self.write, m, now).await
+    }
+    async fn get_media(&self, id: MediaId) -> StoreResult<Option<Media>> {
+        get_media(&self.read, id).await
+    }
+    async fn get_setting(&self, key: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(backend)
+    }
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.write)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+    async fn delete_setting(&self, key: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&self.write).await.map_err(backend)?;
+        Ok(())
+    }
+    async fn put_stash(&self, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()> {
+        put_stash(&self.write, key, data, expires).await
+    }
+    async fn take_stash(&self, key: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
+        take_stash(&self.write, key, now).await
+    }
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await.map_err(backend)?;
+        Ok(())
+    }
+    async fn migrate(&self) -> StoreResult<()> {
+        self.run_migrations().await
+    }
+}
