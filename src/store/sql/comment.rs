@@ -363,9 +363,12 @@ impl CommentStore for This {
             .await
             .map_err(backend)?;
         if rows.len() >= max as usize {
-            let oldest = from_ts(rows[0].clone())?;
+            let free_at = match rows.into_iter().next() {
+                Some(oldest) => from_ts(oldest)? + window,
+                None => now + window,
+            };
             tx.commit().await.map_err(backend)?;
-            return Ok(Some((oldest + window - now).max(Duration::seconds(1))));
+            return Ok(Some((free_at - now).max(Duration::seconds(1))));
         }
         sqlx::query("INSERT INTO rate_events (key, at) VALUES ($1, $2)")
             .bind(key)
