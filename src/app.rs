@@ -25,12 +25,15 @@ pub struct AppState {
     pub cache: Arc<PageCache>,
     pub metrics: Arc<Metrics>,
     pub signer: Arc<crate::web::signing::Signer>,
+    /// Report content changes here (clears caches on every node).
+    pub changes: crate::changes::Changes,
 }
 
 /// A built application, bound to its address and ready to run.
 pub struct App {
     listener: TcpListener,
     state: AppState,
+    announcements: tokio::sync::mpsc::Receiver<()>,
 }
 
 /// Opens and migrates the store named by the configuration, creating the data folder.
@@ -64,17 +67,20 @@ impl App {
             crate::demo::seed_if_empty(&store, &cfg).await.context("cannot create the demo site")?;
         }
         crate::web::auth::announce_setup_link(&store, &cfg).await?;
-        let signer = crate::web::signing::Signer::load_or_create(&cfg.data_dir)
-            .with_context(|| format!("cannot read or create the secret key in {}", cfg.data_dir.display()))?;
+        let signer =
+            crate::web::signing::Signer::load(&*store, &cfg.data_dir).await.context("cannot load the signing key")?;
+        let cache = Arc::new(PageCache::new(cfg.cache.enabled, cfg.cache.max_entries));
+        let (changes, announcements) = crate::changes::Changes::new(cache.clone());
         let state = AppState {
             signer: Arc::new(signer),
-            cache: Arc::new(PageCache::new(cfg.cache.enabled, cfg.cache.max_entries)),
+            changes,
+            cache,
             metrics: Arc::new(Metrics::new()),
             cfg: Arc::new(cfg),
             store,
             renderer: Arc::new(renderer),
         };
-        Ok(App { listener, state })
+        Ok(App { listener, state, announcements })
     }
 
     /// Returns the address actually bound (useful with port 0).
@@ -90,7 +96,10 @@ impl App {
     /// Serves until `shutdown` completes, then finishes requests in flight.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let state = self.state.clone();
+        let addr = self.local_addr();
         let ticker = tokio::spawn(publish_scheduled(state.clone()));
+        let announcer = tokio::spawn(crate::changes::announce(state.store.clone(), self.announcements));
+        let listener = tokio::spawn(crate::changes::listen(state.store.clone(), state.cache.clone()));
         let mailer = if state.cfg.mail.enabled {
             let mailer = crate::mail::Mailer::new(&state.cfg.mail).context("mail configuration")?;
             Some(tokio::spawn(crate::mail::run(mailer, state.store.clone())))
@@ -98,11 +107,13 @@ impl App {
             None
         };
         let router = crate::web::router(state);
-        tracing::info!(addr = %self.local_addr(), "serving");
+        tracing::info!(addr = %addr, "serving");
         let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await;
         ticker.abort();
+        announcer.abort();
+        listener.abort();
         if let Some(m) = mailer {
             m.abort();
         }
@@ -118,7 +129,7 @@ async fn publish_scheduled(state: AppState) {
         match state.store.publish_due(chrono::Utc::now()).await {
             Ok(ids) if !ids.is_empty() => {
                 tracing::info!(count = ids.len(), "published scheduled articles");
-                state.cache.clear();
+                state.changes.changed();
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot publish scheduled articles"),

@@ -18,11 +18,26 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub server: ServerConfig,
     pub database: DatabaseConfig,
+    pub media: MediaConfig,
     pub site: SiteConfig,
     pub cache: CacheConfig,
     pub feeds: FeedConfig,
     pub comments: CommentsConfig,
     pub mail: MailConfig,
+}
+
+/// Where uploaded photos and their variants are kept.
+///
+/// Media are files, not database rows: photos are large and never change once
+/// written, so keeping them out of the database keeps its replication and
+/// backups small and fast, and lets operators copy them with the tools they
+/// use for files. Several nodes on one PostgreSQL database name one shared
+/// folder here (an NFS or similar mount); each node serves from it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// Folder for media; empty means `media` in the data folder.
+    pub dir: PathBuf,
 }
 
 /// Discussion settings.
@@ -225,6 +240,7 @@ impl Default for Config {
             data_dir: PathBuf::from("dateline-data"),
             server: ServerConfig::default(),
             database: DatabaseConfig::default(),
+            media: MediaConfig::default(),
             site: SiteConfig::default(),
             cache: CacheConfig::default(),
             feeds: FeedConfig::default(),
@@ -283,6 +299,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("server", &self.server)
             .field("database", &self.database)
+            .field("media", &self.media)
             .field("site", &self.site)
             .field("cache", &self.cache)
             .field("feeds", &self.feeds)
@@ -381,6 +398,15 @@ impl Config {
             format!("sqlite://{}", self.data_dir.join("dateline.db").display())
         } else {
             self.database.url.clone()
+        }
+    }
+
+    /// Returns the media folder.
+    pub fn media_dir(&self) -> PathBuf {
+        if self.media.dir.as_os_str().is_empty() {
+            self.data_dir.join("media")
+        } else {
+            self.media.dir.clone()
         }
     }
 

@@ -46,7 +46,7 @@ pub async fn seed_if_empty(store: &Arc<dyn Store>, cfg: &Config) -> anyhow::Resu
     // Move every date by the same amount so the newest story is from today.
     let newest = prepared.iter().filter_map(|p| p.input.published_at).max().unwrap_or(now);
     let shift = Duration::days((now - newest).num_days().max(0));
-    let root = cfg.data_dir.join("media");
+    let root = cfg.media_dir();
     for mut p in prepared {
         p.input.published_at = p.input.published_at.map(|t| (t + shift).min(now));
         write(store, &root, cfg.tz(), p, now).await?;

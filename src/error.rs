@@ -67,6 +67,10 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Unavailable(m) => {
+                tracing::warn!(error = %m, "database unavailable");
+                AppError::Unavailable
+            }
             other => AppError::Internal(other.into()),
         }
     }

@@ -4,6 +4,7 @@
 //! `media` and `import`; `domain` uses nothing of the others.
 
 pub mod app;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod demo;

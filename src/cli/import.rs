@@ -22,7 +22,7 @@ pub enum ImportCommand {
 pub async fn run(cfg: Config, c: ImportCommand) -> anyhow::Result<()> {
     let ImportCommand::Markdown { paths } = c;
     let store = crate::app::open_store(&cfg).await?;
-    let root = cfg.data_dir.join("media");
+    let root = cfg.media_dir();
     let mut failed = 0;
     for p in &paths {
         match crate::import::markdown::import_file(&store, &root, cfg.tz(), p).await {

@@ -103,7 +103,7 @@ pub async fn post(
     let comment = state.store.create_comment(&new, &mails, now).await?;
     if comment.status == CommentStatus::Approved {
         after_approval(state, article, &comment, now).await?;
-        state.cache.clear();
+        state.changes.changed();
     }
     Ok(comment)
 }
@@ -195,7 +195,7 @@ pub async fn moderate(
             after_approval(state, &article, &c, now).await?;
         }
     }
-    state.cache.clear();
+    state.changes.changed();
     Ok(c)
 }
 
@@ -226,6 +226,6 @@ pub async fn staff_reply(
     if let Some(article) = state.store.get_article(c.article_id).await? {
         after_approval(state, &article, &c, now).await?;
     }
-    state.cache.clear();
+    state.changes.changed();
     Ok(c)
 }

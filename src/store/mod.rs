@@ -247,12 +247,19 @@ pub trait SiteStore: Send + Sync {
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
     /// Deletes a site setting.
     async fn delete_setting(&self, key: &str) -> StoreResult<()>;
+    /// Stores `value` unless `key` already has one, and returns the stored
+    /// value: the first writer wins, whichever node it runs on.
+    async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String>;
     /// Keeps a submitted form (for an editor whose login expired) until `expires`.
     async fn put_stash(&self, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()>;
     /// Takes a kept form out of the stash, once.
     async fn take_stash(&self, key: &str, now: DateTime<Utc>) -> StoreResult<Option<String>>;
     /// Answers when the database answers.
     async fn ping(&self) -> StoreResult<()>;
+    /// Tells the site's other processes that content changed (after the commit).
+    async fn announce_change(&self) -> StoreResult<()>;
+    /// Opens a feed of changes other processes made to the database.
+    async fn change_feed(&self) -> StoreResult<Box<dyn ChangeFeed>>;
     /// Brings the schema up to date (run at start, before serving).
     async fn migrate(&self) -> StoreResult<()>;
 }
@@ -369,6 +376,15 @@ pub trait CommentStore: Send + Sync {
     async fn unsubscribe(&self, email: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Tells whether an email asked for no more mail.
     async fn is_unsubscribed(&self, email: &str) -> StoreResult<bool>;
+}
+
+/// Changes made by the site's other processes: the other nodes on PostgreSQL,
+/// a command such as `dateline import` beside the server on SQLite.
+#[async_trait]
+pub trait ChangeFeed: Send {
+    /// Waits until another process may have changed content. A feed that lost
+    /// its connection reports a change too, since it may have missed one.
+    async fn changed(&mut self) -> StoreResult<()>;
 }
 
 /// The whole store, as handlers hold it.

@@ -523,7 +523,7 @@ async fn update_comment(
             state.store.set_comment_status(c.id, decision.status, &[], now).await?;
         }
     }
-    state.cache.clear();
+    state.changes.changed();
     no_store(Redirect::to(&format!("{}#comment-{}", a.permalink(state.cfg.tz()), c.id.0)).into_response())
 }
 
@@ -603,7 +603,7 @@ async fn delete_by_email(
     auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let email = open_token(&state, "forget", &q.t)?;
     let n = state.store.delete_comments_by_email(&email).await?;
-    state.cache.clear();
+    state.changes.changed();
     tracing::info!(count = n, "comments deleted at their author's request");
     simple(&state, "Comments deleted", format!("{n} comments were deleted."), None, false).await
 }

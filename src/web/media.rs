@@ -16,7 +16,7 @@ use crate::media::{self, Limits, MediaError, Processed};
 use crate::store::NewMedia;
 
 fn media_root(state: &AppState) -> PathBuf {
-    state.cfg.data_dir.join("media")
+    state.cfg.media_dir()
 }
 
 /// Processes and stores an uploaded image; bad images are a `BadRequest` with a message for the editor.

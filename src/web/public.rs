@@ -44,7 +44,8 @@ impl Paging {
 /// Builds the frame of a public page.
 pub async fn layout(state: &AppState, title: String, description: Option<String>) -> Layout {
     let cfg = &state.cfg;
-    let nav = match state.store.list_sections().await {
+    let mut layout = bare_layout(state, title, description);
+    layout.nav = match state.store.list_sections().await {
         Ok(s) => {
             s.into_iter().map(|t| Link { url: format!("/section/{}/", t.slug), name: t.name, current: false }).collect()
         }
@@ -54,7 +55,7 @@ pub async fn layout(state: &AppState, title: String, description: Option<String>
         }
     };
     let q = ArticleQuery { kind: Some(Kind::Page), public_at: Some(Utc::now()), limit: 20, ..Default::default() };
-    let pages = match state.store.list_articles(&q).await {
+    layout.pages = match state.store.list_articles(&q).await {
         Ok(p) => p
             .items
             .iter()
@@ -62,14 +63,21 @@ pub async fn layout(state: &AppState, title: String, description: Option<String>
             .collect(),
         Err(_) => Vec::new(),
     };
+    layout
+}
+
+/// Builds the page frame without the menus that need the database (for
+/// answers given while it is away).
+pub fn bare_layout(state: &AppState, title: String, description: Option<String>) -> Layout {
+    let cfg = &state.cfg;
     let full_title = if title == cfg.site.title { title } else { format!("{title} – {}", cfg.site.title) };
     Layout {
         site_title: cfg.site.title.clone(),
         tagline: cfg.site.tagline.clone(),
         lang: cfg.site.language.clone(),
         base_url: cfg.base_url().to_owned(),
-        nav,
-        pages,
+        nav: Vec::new(),
+        pages: Vec::new(),
         title: full_title,
         description,
         canonical: None,

@@ -1,15 +1,22 @@
 //! The site's secret key and what it signs: comment-form tokens and the links
 //! sent by email (confirm, unsubscribe, delete my comments).
 //!
-//! The key is made on first start and kept in `DATA/secret.key` (mode 0600).
-//! Signatures are HMAC-SHA256; tokens carry their own expiry.
+//! The key is made on first start and kept in the database (setting
+//! `signing_key`), so every node of a site signs and checks with the same key
+//! and a moved or restored site keeps its links working. A site from before
+//! that adopts the key in its `DATA/secret.key`. Signatures are HMAC-SHA256;
+//! tokens carry their own expiry.
 
 use std::path::Path;
+
+use anyhow::Context;
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
+
+use crate::store::Store;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -33,20 +40,20 @@ impl Signer {
         Signer { key }
     }
 
-    /// Reads `DIR/secret.key`, creating it (mode 0600) when missing.
-    pub fn load_or_create(dir: &Path) -> std::io::Result<Signer> {
-        let path = dir.join("secret.key");
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            let bytes =
-                hex::decode(text.trim()).map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
-            let key: [u8; 32] = bytes
-                .try_into()
-                .map_err(|_| std::io::Error::other(format!("{} must hold 64 hex digits", path.display())))?;
-            return Ok(Signer { key });
-        }
-        let mut key = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut key);
-        write_private(&path, hex::encode(key).as_bytes())?;
+    /// Loads the site's key from the database, storing a new one on first start
+    /// (or the one an older version kept in `DIR/secret.key`).
+    pub async fn load(store: &dyn Store, dir: &Path) -> anyhow::Result<Signer> {
+        let legacy = dir.join("secret.key");
+        let candidate = match std::fs::read_to_string(&legacy) {
+            Ok(text) => parse_key(text.trim()).with_context(|| format!("{} is not a key", legacy.display()))?,
+            Err(_) => {
+                let mut key = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut key);
+                key
+            }
+        };
+        let stored = store.init_setting(KEY_SETTING, &hex::encode(candidate)).await?;
+        let key = parse_key(&stored).context("the stored signing key is damaged")?;
         Ok(Signer { key })
     }
 
@@ -94,18 +101,12 @@ fn unreachable_key() -> HmacSha256 {
     }
 }
 
-#[cfg(unix)]
-fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    f.write_all(data)?;
-    f.sync_all()
-}
+/// The setting that holds the key, as 64 hex digits.
+pub const KEY_SETTING: &str = "signing_key";
 
-#[cfg(not(unix))]
-fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, data)
+fn parse_key(hex_text: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = hex::decode(hex_text)?;
+    bytes.try_into().map_err(|_| anyhow::anyhow!("a key is 64 hex digits"))
 }
 
 #[cfg(test)]
@@ -125,16 +126,9 @@ mod tests {
     }
 
     #[test]
-    fn the_key_file_is_private_and_reused() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = Signer::load_or_create(dir.path()).unwrap();
-        let b = Signer::load_or_create(dir.path()).unwrap();
-        assert_eq!(a.sign("x"), b.sign("x"));
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("secret.key")).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+    fn keys_are_64_hex_digits() {
+        assert_eq!(parse_key(&"ab".repeat(32)).unwrap(), [0xab; 32]);
+        assert!(parse_key("abcd").is_err());
+        assert!(parse_key(&"zz".repeat(32)).is_err());
     }
 }

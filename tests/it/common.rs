@@ -76,7 +76,7 @@ impl TestApp {
 
     /// Imports a Markdown file as the import command does.
     pub async fn import(&self, file: &Path) -> dateline::domain::Article {
-        dateline::import::markdown::import_file(&self.store, &self.cfg.data_dir.join("media"), self.cfg.tz(), file)
+        dateline::import::markdown::import_file(&self.store, &self.cfg.media_dir(), self.cfg.tz(), file)
             .await
             .expect("import")
     }

@@ -12,7 +12,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use rand::RngCore;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 
 pub(crate) use super::sqlx_error as backend;
 use super::{StoreError, StoreResult};
@@ -60,6 +61,29 @@ pub(crate) fn from_ts(t: Ts) -> StoreResult<DateTime<Utc>> {
     Ok(t)
 }
 
+/// The `LISTEN`/`NOTIFY` channel on which nodes announce changes.
+const CHANNEL: &str = "dateline_changes";
+
+struct PgFeed {
+    listener: PgListener,
+    /// This node's own announcements are not news to it.
+    node: String,
+}
+
+#[async_trait::async_trait]
+impl super::ChangeFeed for PgFeed {
+    async fn changed(&mut self) -> StoreResult<()> {
+        loop {
+            // `None`: the connection dropped and was remade; anything sent in
+            // between is lost, so count it as a change.
+            match self.listener.try_recv().await.map_err(backend)? {
+                Some(n) if n.payload() == self.node => continue,
+                _ => return Ok(()),
+            }
+        }
+    }
+}
+
 /// Connection pool settings (`[database]` in `dateline.toml`).
 #[derive(Debug, Clone)]
 pub struct PoolConfig {
@@ -84,6 +108,8 @@ pub struct PostgresStore {
     write: Pool,
     read: Pool,
     url: String,
+    /// Names this process in its change announcements.
+    node: String,
 }
 
 impl PostgresStore {
@@ -100,7 +126,9 @@ impl PostgresStore {
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
-        Ok(PostgresStore { read: pool.clone(), write: pool, url: url.to_owned() })
+        let mut id = [0u8; 8];
+        rand::rngs::OsRng.fill_bytes(&mut id);
+        Ok(PostgresStore { read: pool.clone(), write: pool, url: url.to_owned(), node: hex::encode(id) })
     }
 
     /// The pool, for the copy into a new database and for `LISTEN`.
@@ -111,6 +139,22 @@ impl PostgresStore {
     /// The URL this store was opened with.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    async fn announce(&self) -> StoreResult<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(&self.node)
+            .execute(&self.write)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn feed(&self) -> StoreResult<Box<dyn super::ChangeFeed>> {
+        let mut listener = PgListener::connect_with(&self.write).await.map_err(backend)?;
+        listener.listen(CHANNEL).await.map_err(backend)?;
+        Ok(Box::new(PgFeed { listener, node: self.node.clone() }))
     }
 
     async fn run_migrations(&self) -> StoreResult<()> {

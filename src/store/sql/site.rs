@@ -106,6 +106,19 @@ impl crate::store::SiteStore for This {
         sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&self.write).await.map_err(backend)?;
         Ok(())
     }
+    async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String> {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(value)
+            .execute(&self.write)
+            .await
+            .map_err(backend)?;
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_one(&self.write)
+            .await
+            .map_err(backend)
+    }
     async fn put_stash(&self, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()> {
         put_stash(&self.write, key, data, expires).await
     }
@@ -118,5 +131,11 @@ impl crate::store::SiteStore for This {
     }
     async fn migrate(&self) -> StoreResult<()> {
         self.run_migrations().await
+    }
+    async fn announce_change(&self) -> StoreResult<()> {
+        self.announce().await
+    }
+    async fn change_feed(&self) -> StoreResult<Box<dyn crate::store::ChangeFeed>> {
+        self.feed().await
     }
 }

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::ConnectOptions;
 
 pub(crate) use super::sqlx_error as backend;
 use super::{StoreError, StoreResult};
@@ -96,8 +97,49 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Other processes notice by themselves (see `feed`).
+    async fn announce(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// Watches `PRAGMA data_version` on a connection of its own: it changes
+    /// whenever any other connection, in this process or another, commits.
+    async fn feed(&self) -> StoreResult<Box<dyn super::ChangeFeed>> {
+        let mut conn = SqliteConnectOptions::new()
+            .filename(&self.path)
+            .read_only(true)
+            .connect()
+            .await
+            .map_err(open_error)?;
+        let version = data_version(&mut conn).await?;
+        Ok(Box::new(SqliteFeed { conn, version }))
+    }
+
     async fn run_migrations(&self) -> StoreResult<()> {
         sqlx::migrate!("./migrations/sqlite").run(&self.write).await.map_err(|e| StoreError::Migrate(e.to_string()))
+    }
+}
+
+struct SqliteFeed {
+    conn: Conn,
+    version: i64,
+}
+
+async fn data_version(conn: &mut Conn) -> StoreResult<i64> {
+    sqlx::query_scalar("PRAGMA data_version").fetch_one(&mut *conn).await.map_err(backend)
+}
+
+#[async_trait::async_trait]
+impl super::ChangeFeed for SqliteFeed {
+    async fn changed(&mut self) -> StoreResult<()> {
+        loop {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            let now = data_version(&mut self.conn).await?;
+            if now != self.version {
+                self.version = now;
+                return Ok(());
+            }
+        }
     }
 }
 

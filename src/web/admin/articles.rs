@@ -444,7 +444,7 @@ async fn save(state: AppState, headers: HeaderMap, id: Option<ArticleId>, mp: Mu
     let user = s.0.user.clone();
     match service::save_article(&state.store, state.cfg.tz(), Some(&user), id, input, Utc::now()).await {
         Ok(saved) => {
-            state.cache.clear();
+            state.changes.changed();
             let to = format!(
                 "/admin/articles/{}?saved={}",
                 saved.id.0,
@@ -563,7 +563,7 @@ pub async fn create_correction(
         )));
     }
     state.store.add_correction(ArticleId(id), body, Utc::now()).await?;
-    state.cache.clear();
+    state.changes.changed();
     Ok(Redirect::to(&format!("/admin/articles/{id}?saved=correction")).into_response())
 }
 

@@ -223,7 +223,7 @@ pub async fn update_comment(
     let body = domain::check_body(&f.body, state.cfg.comments.max_chars)
         .map_err(|m| AppError::BadRequest(format!("{m} Go back to keep your text.")))?;
     state.store.update_comment_body(CommentId(id), body, Utc::now()).await?;
-    state.cache.clear();
+    state.changes.changed();
     Ok(Redirect::to("/admin/comments?status=all").into_response())
 }
 

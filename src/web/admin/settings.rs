@@ -64,6 +64,6 @@ pub async fn update_settings(
     require_editor(&s)?;
     let chosen: Vec<String> = pairs.into_iter().filter(|(k, _)| k == "share").map(|(_, v)| v).collect();
     share::set_enabled(state.store.as_ref(), &chosen).await?;
-    state.cache.clear();
+    state.changes.changed();
     Ok(Redirect::to("/admin/settings?saved").into_response())
 }

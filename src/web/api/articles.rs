@@ -259,7 +259,7 @@ pub async fn create_article(
     };
     check_photo(&state, input.photo.as_ref()).await?;
     let a = service::save_article(&state.store, state.cfg.tz(), Some(&user), None, input, Utc::now()).await?;
-    state.cache.clear();
+    state.changes.changed();
     Ok((StatusCode::CREATED, Json(ArticleJson::new(&a, &state))))
 }
 
@@ -364,7 +364,7 @@ pub async fn update_article(
     }
     check_photo(&state, i.photo.as_ref()).await?;
     let saved = service::save_article(&state.store, state.cfg.tz(), Some(&user), Some(a.id), i, Utc::now()).await?;
-    state.cache.clear();
+    state.changes.changed();
     Ok(Json(ArticleJson::new(&saved, &state)))
 }
 
@@ -392,7 +392,7 @@ pub async fn create_correction(
         return Err(AppError::Invalid(f));
     }
     state.store.add_correction(ArticleId(id), body, Utc::now()).await?;
-    state.cache.clear();
+    state.changes.changed();
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(ArticleJson::new(&a, &state))))
 }

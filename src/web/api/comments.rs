@@ -141,7 +141,7 @@ pub async fn update_comment(
             AppError::Invalid(f)
         })?;
         state.store.update_comment_body(id, body, now).await?;
-        state.cache.clear();
+        state.changes.changed();
     }
     if let Some(s) = status {
         svc::moderate(&state, id, s, now).await?;
