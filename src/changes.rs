@@ -52,20 +52,33 @@ pub async fn announce(store: Arc<dyn Store>, mut rx: mpsc::Receiver<()>) {
 
 /// Clears the page cache whenever another process changed content, reopening
 /// the feed after a failure.
+///
+/// While the feed is down the cache is kept, so readers are still served if
+/// the database is away; once the feed is back the cache is cleared, since
+/// a change may have been missed in between.
 pub async fn listen(store: Arc<dyn Store>, cache: Arc<PageCache>) {
+    let mut missed = false;
     loop {
         match store.change_feed().await {
-            Ok(mut feed) => loop {
-                match feed.changed().await {
-                    Ok(()) => cache.clear(),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "change feed lost; clearing the page cache and reconnecting");
-                        cache.clear();
-                        break;
+            Ok(mut feed) => {
+                if std::mem::take(&mut missed) {
+                    cache.clear();
+                }
+                loop {
+                    match feed.changed().await {
+                        Ok(()) => cache.clear(),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "change feed lost; reconnecting");
+                            missed = true;
+                            break;
+                        }
                     }
                 }
-            },
-            Err(e) => tracing::warn!(error = %e, "cannot open the change feed"),
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot open the change feed");
+                missed = true;
+            }
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }

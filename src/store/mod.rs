@@ -43,9 +43,13 @@ pub(crate) fn sqlx_error(e: impl Into<sqlx::Error>) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => return StoreError::Conflict(d.message().to_owned()),
         sqlx::Error::Database(d) if d.is_foreign_key_violation() => return StoreError::NotFound,
-        // PostgreSQL's connection exceptions (class 08) and shutdowns (57P01-57P03).
+        // PostgreSQL's connection exceptions (class 08), shutdowns (57P01-57P03),
+        // too many connections (53300) and a database closed to connections
+        // for maintenance (55000).
         sqlx::Error::Database(d)
-            if d.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")) =>
+            if d.code().is_some_and(|c| {
+                c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03" | "53300" | "55000")
+            }) =>
         {
             return StoreError::Unavailable(d.message().to_owned())
         }

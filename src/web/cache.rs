@@ -5,6 +5,10 @@
 //! header, cookie or other parameter can change what a cached page holds.
 //! Answers marked `Cache-Control: private` or `no-store` never enter it: every
 //! handler whose answer depends on anything outside the key must mark it so.
+//!
+//! A change makes every page stale rather than removing it: a stale page is
+//! rendered afresh on its next request, but when that render fails on our side
+//! (the database is away) the stale copy is served instead of an error.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -33,7 +37,8 @@ pub struct CachedPage {
 pub struct PageCache {
     enabled: bool,
     max_entries: usize,
-    pages: RwLock<HashMap<String, Arc<CachedPage>>>,
+    /// Each page with the generation it was rendered in.
+    pages: RwLock<HashMap<String, (u64, Arc<CachedPage>)>>,
     generation: AtomicU64,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -52,13 +57,9 @@ impl PageCache {
         }
     }
 
-    /// Drops every cached page (content changed).
+    /// Makes every cached page stale (content changed).
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        match self.pages.write() {
-            Ok(mut p) => p.clear(),
-            Err(poisoned) => poisoned.into_inner().clear(),
-        }
     }
 
     /// Returns (hits, misses) since start.
@@ -66,9 +67,14 @@ impl PageCache {
         (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 
-    fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
+    /// Returns the page if it is current, or else its stale copy.
+    fn get(&self, key: &str) -> Result<Arc<CachedPage>, Option<Arc<CachedPage>>> {
         let pages = self.pages.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        pages.get(key).cloned()
+        match pages.get(key) {
+            Some((g, page)) if *g == self.generation.load(Ordering::SeqCst) => Ok(page.clone()),
+            Some((_, stale)) => Err(Some(stale.clone())),
+            None => Err(None),
+        }
     }
 
     fn insert(&self, key: String, page: Arc<CachedPage>, generation: u64) {
@@ -77,10 +83,10 @@ impl PageCache {
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
         }
-        if pages.len() >= self.max_entries {
+        if pages.len() >= self.max_entries && !pages.contains_key(&key) {
             pages.clear();
         }
-        pages.insert(key, page);
+        pages.insert(key, (generation, page));
     }
 }
 
@@ -108,13 +114,22 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
     }
     let key = cache_key(&req);
     let req_headers = req.headers().clone();
-    if let Some(page) = cache.get(&key) {
-        cache.hits.fetch_add(1, Ordering::Relaxed);
-        return answer(&page, &req_headers, "hit");
-    }
+    let stale = match cache.get(&key) {
+        Ok(page) => {
+            cache.hits.fetch_add(1, Ordering::Relaxed);
+            return answer(&page, &req_headers, "hit");
+        }
+        Err(stale) => stale,
+    };
     cache.misses.fetch_add(1, Ordering::Relaxed);
     let generation = cache.generation.load(Ordering::SeqCst);
     let res = next.run(req).await;
+    if res.status().is_server_error() {
+        if let Some(page) = stale {
+            tracing::warn!(status = res.status().as_u16(), path = %key, "serving a stale page");
+            return answer(&page, &req_headers, "stale");
+        }
+    }
     if res.status() != StatusCode::OK || !cacheable(res.headers()) {
         return res;
     }
@@ -254,6 +269,16 @@ mod tests {
         let g = c.generation.load(Ordering::SeqCst);
         c.clear();
         c.insert("/".into(), Arc::new(compress(HeaderValue::from_static("text/html"), Bytes::from("x"))), g);
-        assert!(c.get("/").is_none());
+        assert!(matches!(c.get("/"), Err(None)));
+    }
+
+    #[test]
+    fn a_change_leaves_a_stale_copy_behind() {
+        let c = PageCache::new(true, 10);
+        let page = Arc::new(compress(HeaderValue::from_static("text/html"), Bytes::from("x")));
+        c.insert("/".into(), page, c.generation.load(Ordering::SeqCst));
+        assert!(c.get("/").is_ok());
+        c.clear();
+        assert!(matches!(c.get("/"), Err(Some(_))), "stale, kept for when a render fails");
     }
 }

@@ -61,6 +61,30 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    async fn admin(&self, sql: &str) {
+        let mut conn = sqlx::PgConnection::connect(&self.admin_url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+        conn.close().await.ok();
+    }
+
+    /// Cuts every connection to the database and refuses new ones, as a
+    /// restarting server would, without touching the other tests' databases.
+    pub async fn cut(&self) {
+        let name = &self.name;
+        self.admin(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await;
+        self.admin(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        ))
+        .await;
+    }
+
+    /// Lets connections in again.
+    pub async fn restore(&self) {
+        self.admin(&format!("ALTER DATABASE {} ALLOW_CONNECTIONS true", self.name)).await;
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let (admin, name) = (self.admin_url.clone(), self.name.clone());

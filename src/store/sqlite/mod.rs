@@ -105,12 +105,8 @@ impl SqliteStore {
     /// Watches `PRAGMA data_version` on a connection of its own: it changes
     /// whenever any other connection, in this process or another, commits.
     async fn feed(&self) -> StoreResult<Box<dyn super::ChangeFeed>> {
-        let mut conn = SqliteConnectOptions::new()
-            .filename(&self.path)
-            .read_only(true)
-            .connect()
-            .await
-            .map_err(open_error)?;
+        let mut conn =
+            SqliteConnectOptions::new().filename(&self.path).read_only(true).connect().await.map_err(open_error)?;
         let version = data_version(&mut conn).await?;
         Ok(Box::new(SqliteFeed { conn, version }))
     }
