@@ -47,7 +47,7 @@ async fn two_nodes_on_one_database_behave_as_one_site() {
     let path = seed.permalink(a.cfg.tz());
     let (status, html) = b.get(&path).await;
     assert_eq!(status, 200);
-    assert_eq!(texts(&html, "h1"), [seed.headline.clone()]);
+    assert_eq!(texts(&html, "h1"), std::slice::from_ref(&seed.headline));
     let img = crate::common::attrs(&html, "figure img", "src");
     let photo = b.http.get(b.url(&img[0])).send().await.unwrap();
     assert_eq!((photo.status().as_u16(), photo.headers()["content-type"].to_str().unwrap()), (200, "image/jpeg"));
