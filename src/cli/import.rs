@@ -33,6 +33,12 @@ pub async fn run(cfg: Config, c: ImportCommand) -> anyhow::Result<()> {
             }
         }
     }
+    if failed < paths.len() {
+        // Running nodes drop their cached pages (SQLite servers notice by themselves).
+        if let Err(e) = store.announce_change().await {
+            eprintln!("warning: running servers were not told about the import: {e}");
+        }
+    }
     if failed > 0 {
         anyhow::bail!("{failed} of {} files were not imported", paths.len());
     }

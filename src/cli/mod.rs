@@ -1,7 +1,8 @@
-//! The command line: `serve` (the default), `import markdown`, `user add` and
-//! `token create|list|revoke`. Commands use the store and the domain, never the
-//! web layer's handlers.
+//! The command line: `serve` (the default), `import markdown`, `user add`,
+//! `token create|list|revoke`, `migrate-db`, `backup` and `restore`. Commands
+//! use the store and the domain, never the web layer's handlers.
 
+mod db;
 mod import;
 mod token;
 mod user;
@@ -38,6 +39,21 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Copy this SQLite site (articles, revisions, comments, users, tokens,
+    /// media records, settings) into an empty PostgreSQL database, and check
+    /// the row counts on both sides.
+    MigrateDb(db::MigrateArgs),
+    /// Write a consistent copy of the SQLite database to FILE while the site serves.
+    Backup {
+        /// The new backup file.
+        file: PathBuf,
+    },
+    /// Replace the site's content with a backup made by `dateline backup`, in
+    /// one transaction (the current content is kept next to the database).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug, Default)]
@@ -90,6 +106,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(c) => import::run(cfg, c).await,
         Command::User(c) => user::run(cfg, c).await,
         Command::Token(c) => token::run(cfg, c).await,
+        Command::MigrateDb(a) => db::migrate(cfg, a).await,
+        Command::Backup { file } => db::backup(cfg, file).await,
+        Command::Restore { file } => db::restore(cfg, file).await,
     }
 }
 

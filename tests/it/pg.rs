@@ -1,9 +1,9 @@
 //! A fresh PostgreSQL database per test, dropped afterwards.
 //!
-//! `DATELINE_TEST_POSTGRES_URL` names a server and a database to connect to
+//! `TEST_DATABASE_URL` names a server and a database to connect to
 //! for creating others (for example `postgres://postgres@127.0.0.1:5432/postgres`).
 //! Without it the PostgreSQL half of a test says so and passes, unless
-//! `DATELINE_REQUIRE_POSTGRES` is set, as the test command sets it whenever
+//! `TEST_REQUIRE_POSTGRES` is set, as the test command sets it whenever
 //! it found a server: then a missing server is a failure.
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -20,14 +20,14 @@ pub struct TestDb {
 
 /// Names the admin URL, or explains why the PostgreSQL half is skipped.
 pub fn admin_url() -> Option<String> {
-    match std::env::var("DATELINE_TEST_POSTGRES_URL") {
+    match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
             assert!(
-                std::env::var_os("DATELINE_REQUIRE_POSTGRES").is_none(),
-                "DATELINE_REQUIRE_POSTGRES is set but DATELINE_TEST_POSTGRES_URL is not"
+                std::env::var_os("TEST_REQUIRE_POSTGRES").is_none(),
+                "TEST_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
             );
-            eprintln!("PostgreSQL half NOT run: set DATELINE_TEST_POSTGRES_URL");
+            eprintln!("PostgreSQL half NOT run: set TEST_DATABASE_URL");
             None
         }
     }

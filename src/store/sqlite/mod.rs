@@ -86,15 +86,85 @@ impl SqliteStore {
         &self.write
     }
 
-    /// Writes a consistent copy of the live database to `dest` (`VACUUM INTO`),
-    /// while readers and the writer carry on.
+    /// Writes a consistent copy of the live database to `dest` (`VACUUM INTO`,
+    /// which reads one snapshot), while readers and the writer carry on.
     pub async fn backup_to(&self, dest: &Path) -> StoreResult<()> {
+        if dest.exists() {
+            return Err(StoreError::Conflict(format!("{} already exists; name a new file", dest.display())));
+        }
         sqlx::query("VACUUM INTO $1")
             .bind(dest.to_string_lossy().into_owned())
             .execute(&self.read)
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    /// Checks a database file: SQLite's own integrity check, and that it holds a Dateline site.
+    pub async fn check(&self) -> StoreResult<()> {
+        let verdict: String =
+            sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.read).await.map_err(backend)?;
+        if verdict != "ok" {
+            return Err(StoreError::Backend(format!("the database is damaged: {verdict}").into()));
+        }
+        let ours: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('_sqlx_migrations', 'articles')",
+        )
+        .fetch_one(&self.read)
+        .await
+        .map_err(backend)?;
+        if ours != 2 {
+            return Err(StoreError::Backend("this file is not a Dateline database".into()));
+        }
+        Ok(())
+    }
+
+    /// Closes both pools (the file may then be moved or removed).
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+
+    /// Replaces the rows of every table with those of the backup at `src`, in
+    /// one transaction: readers see the old site or the restored one, never a
+    /// mix, and a running server carries on (its caches follow through
+    /// `data_version`). A backup from an older version is first brought to
+    /// this version's schema, on a copy. Returns the rows restored per table.
+    pub async fn restore_from(&self, src: &Path) -> StoreResult<Vec<(String, u64)>> {
+        if !src.is_file() {
+            return Err(StoreError::NotFound);
+        }
+        let staged = self.path.with_extension(format!("restore-{}.db", std::process::id()));
+        std::fs::copy(src, &staged).map_err(|e| StoreError::Backend(Box::new(e)))?;
+        let result = self.restore_staged(&staged).await;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = staged.clone().into_os_string();
+            p.push(suffix);
+            std::fs::remove_file(p).ok();
+        }
+        result
+    }
+
+    async fn restore_staged(&self, staged: &Path) -> StoreResult<Vec<(String, u64)>> {
+        let backup = SqliteStore::open(&staged.to_string_lossy()).await?;
+        let checked = match backup.check().await {
+            Ok(()) => backup.run_migrations().await,
+            Err(e) => Err(e),
+        };
+        backup.close().await;
+        checked?;
+        let mut conn = self.write.acquire().await.map_err(backend)?;
+        sqlx::query("ATTACH DATABASE $1 AS backup")
+            .bind(staged.to_string_lossy().into_owned())
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        let copied = copy_attached(&mut conn).await;
+        if copied.is_err() {
+            sqlx::query("ROLLBACK").execute(&mut *conn).await.ok();
+        }
+        sqlx::query("DETACH DATABASE backup").execute(&mut *conn).await.map_err(backend)?;
+        copied
     }
 
     /// Other processes notice by themselves (see `feed`).
@@ -114,6 +184,35 @@ impl SqliteStore {
     async fn run_migrations(&self) -> StoreResult<()> {
         sqlx::migrate!("./migrations/sqlite").run(&self.write).await.map_err(|e| StoreError::Migrate(e.to_string()))
     }
+}
+
+/// Copies every table of the attached `backup` over `main`, in one transaction.
+async fn copy_attached(conn: &mut Conn) -> StoreResult<Vec<(String, u64)>> {
+    let mut tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table'
+         AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(backend)?;
+    // Parents before children.
+    tables.sort_by_key(|t| super::copy::TABLES.iter().position(|k| k == t).unwrap_or(usize::MAX));
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.map_err(backend)?;
+    // Empty every table before filling any: a delete's ON DELETE CASCADE
+    // would otherwise empty a table already filled.
+    for t in &tables {
+        sqlx::query(&format!("DELETE FROM main.\"{t}\"")).execute(&mut *conn).await.map_err(backend)?;
+    }
+    let mut restored = Vec::new();
+    for t in tables {
+        let done = sqlx::query(&format!("INSERT INTO main.\"{t}\" SELECT * FROM backup.\"{t}\""))
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        restored.push((t, done.rows_affected()));
+    }
+    sqlx::query("COMMIT").execute(&mut *conn).await.map_err(backend)?;
+    Ok(restored)
 }
 
 struct SqliteFeed {

@@ -6,6 +6,7 @@ mod cli;
 mod comments;
 mod durability;
 mod mail;
+mod moving;
 mod nodes;
 mod privacy;
 mod public;
