@@ -5,6 +5,7 @@
 
 pub mod article;
 pub mod comment;
+pub mod search;
 pub mod spam;
 pub mod user;
 

@@ -59,6 +59,22 @@ pub fn plain_text(md: &str) -> String {
     collapse_whitespace(&raw)
 }
 
+/// Returns the text of an HTML fragment (tags and scripts dropped, entities
+/// decoded, blocks separated), for the search index.
+pub fn html_text(html: &str) -> String {
+    // A space before every tag keeps words of adjacent blocks apart.
+    let spaced = html.replace('<', " <");
+    let cleaned = ammonia::Builder::empty().clean(&spaced).to_string();
+    let text = cleaned
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&");
+    collapse_whitespace(&text)
+}
+
 /// Returns at most `max_chars` characters of plain text, cut at a word
 /// boundary with "…" appended when cut (the "…" counts towards the limit).
 #[must_use]

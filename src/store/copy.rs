@@ -36,6 +36,7 @@ pub const TABLES: &[&str] = &[
     "trusted_browsers",
     "commenter_emails",
     "spam_tokens",
+    "search_words",
     "spam_training",
     "rate_events",
     "outbox",
@@ -141,7 +142,7 @@ pub async fn sqlite_to_postgres(
             "the PostgreSQL database is not empty ({t} has {n} rows); copy into a new, empty database"
         )));
     }
-    let mut src = from.pool().begin().await.map_err(sqlx_error)?;
+    let mut src = from.read_pool().begin().await.map_err(sqlx_error)?;
     let mut dst = pg.begin().await.map_err(sqlx_error)?;
     let mut copied = Vec::new();
     for &table in TABLES {
@@ -189,6 +190,17 @@ pub async fn sqlite_to_postgres(
             .map_err(sqlx_error)?;
         }
         copied.push(Copied { table, rows: count });
+    }
+    // The search index is each engine's own: build PostgreSQL's from the articles.
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM articles ORDER BY id").fetch_all(&mut *src).await.map_err(sqlx_error)?;
+    progress.table("article_search", ids.len() as u64);
+    for chunk in ids.chunks(BATCH) {
+        let articles = super::sqlite::load_many(&mut src, chunk).await?;
+        for a in &articles {
+            super::postgres::search::index(&mut dst, a.id, &super::SearchDoc::from_input(&a.to_input())).await?;
+        }
+        progress.rows(chunk.len() as u64);
     }
     dst.commit().await.map_err(sqlx_error)?;
     src.rollback().await.map_err(sqlx_error)?;

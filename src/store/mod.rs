@@ -88,6 +88,60 @@ pub struct ArticleQuery {
     pub offset: u32,
 }
 
+/// A full-text search: the parsed words and the same filters as a list.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: crate::domain::search::SearchQuery,
+    /// `public_at`, `section`, `author`, `from`, `to`, `status`, `limit` and `offset` apply.
+    pub filter: ArticleQuery,
+}
+
+/// One search result.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub article: Article,
+    /// Text around the matches, with each match between `MARK_START` and `MARK_END`.
+    pub snippet: String,
+}
+
+/// Marks the start of a matched word in a snippet (a private-use character, never in text we index).
+pub const MARK_START: char = '\u{E000}';
+/// Marks the end of a matched word in a snippet.
+pub const MARK_END: char = '\u{E001}';
+
+/// What the search index holds for an article, as plain text.
+#[derive(Debug, Clone, Default)]
+pub struct SearchDoc {
+    pub headline: String,
+    /// Standfirst, section, tags and bylines.
+    pub summary: String,
+    pub caption: String,
+    pub body: String,
+}
+
+impl SearchDoc {
+    /// Builds the indexed text of an article: markup stripped, terms spelled out.
+    pub fn from_input(i: &ArticleInput) -> SearchDoc {
+        let strip = |s: &str| s.replace([MARK_START, MARK_END], " ");
+        let body = match i.body_format {
+            crate::domain::BodyFormat::Markdown => crate::render::markdown::plain_text(&i.body),
+            crate::domain::BodyFormat::Html => crate::render::markdown::html_text(&i.body),
+        };
+        let mut summary: Vec<&str> = i.standfirst.iter().map(String::as_str).collect();
+        summary.extend(i.section.iter().map(String::as_str));
+        summary.extend(i.tags.iter().map(String::as_str));
+        summary.extend(i.authors.iter().map(String::as_str));
+        let photo = i.photo.as_ref();
+        let caption = [photo.and_then(|p| p.caption.as_deref()), photo.map(|p| p.alt.as_str())];
+        SearchDoc {
+            headline: strip(&i.headline),
+            summary: strip(&summary.join(" \n")),
+            caption: strip(&caption.iter().flatten().copied().collect::<Vec<_>>().join(" ")),
+            body: strip(&body),
+        }
+    }
+}
+
 /// One page of a list and how many there are in all.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
@@ -175,6 +229,16 @@ pub trait ArticleStore: Send + Sync {
     async fn get_term(&self, kind: TermKind, slug: &str) -> StoreResult<Option<Term>>;
     /// Lists sections that have at least one public article, by name.
     async fn list_sections(&self) -> StoreResult<Vec<Term>>;
+}
+
+/// Full-text search, in each backend's own engine (SQLite FTS5, PostgreSQL
+/// `tsvector`), over an index kept current in each article write's transaction.
+#[async_trait]
+pub trait SearchStore: Send + Sync {
+    /// Finds articles by their words, best match first (recency breaks ties).
+    async fn search(&self, q: &SearchRequest) -> StoreResult<Page<SearchHit>>;
+    /// Returns the indexed word nearest to `word` (for "did you mean"), if one is near.
+    async fn nearest_word(&self, word: &str) -> StoreResult<Option<String>>;
 }
 
 /// Which list of names a term belongs to.
@@ -392,8 +456,8 @@ pub trait ChangeFeed: Send {
 }
 
 /// The whole store, as handlers hold it.
-pub trait Store: ArticleStore + UserStore + SiteStore + CommentStore {}
-impl<T: ArticleStore + UserStore + SiteStore + CommentStore> Store for T {}
+pub trait Store: ArticleStore + SearchStore + UserStore + SiteStore + CommentStore {}
+impl<T: ArticleStore + SearchStore + UserStore + SiteStore + CommentStore> Store for T {}
 
 /// Tells whether a database URL names PostgreSQL.
 pub fn is_postgres(url: &str) -> bool {

@@ -62,6 +62,11 @@ store_test!(rate_limits_hold_under_concurrency);
 store_test!(mail_is_claimed_once_and_retried);
 store_test!(settings_and_mail_preferences_round_trip);
 store_test!(times_keep_microseconds_and_order);
+store_test!(search_ranks_headlines_first_and_stems);
+store_test!(search_folds_diacritics_and_reads_phrases_exclusions_and_or);
+store_test!(search_filters_and_never_shows_unpublished_to_readers);
+store_test!(search_survives_hostile_queries);
+store_test!(search_suggests_indexed_words);
 
 fn input(headline: &str) -> ArticleInput {
     ArticleInput {
@@ -476,5 +481,139 @@ mod cases {
         i.headline = "Timed Again".into();
         let later = s.update_article(a.id, &i, None, t + Duration::microseconds(1), None).await.unwrap();
         assert_eq!(later.updated_at - later.created_at, Duration::microseconds(1));
+    }
+
+    fn find(q: &str) -> dateline::store::SearchRequest {
+        dateline::store::SearchRequest {
+            query: dateline::domain::search::SearchQuery::parse(q),
+            filter: ArticleQuery { public_at: Some(Utc::now()), limit: 20, ..Default::default() },
+        }
+    }
+
+    async fn headlines(s: &Arc<dyn Store>, r: &dateline::store::SearchRequest) -> Vec<String> {
+        s.search(r).await.unwrap().items.into_iter().map(|h| h.article.headline).collect()
+    }
+
+    async fn story(s: &Arc<dyn Store>, headline: &str, body: &str, days_ago: i64) -> dateline::domain::Article {
+        let mut i = input(headline);
+        i.body = body.into();
+        i.published_at = Some(Utc::now() - Duration::days(days_ago));
+        s.create_article(&i, None, Utc::now()).await.unwrap()
+    }
+
+    pub async fn search_ranks_headlines_first_and_stems(s: &Arc<dyn Store>) {
+        story(s, "Harbour Budget Passes", "The council met about the summit of the hill.", 1).await;
+        story(s, "Leaders Plan A Summit", "They will meet in spring.", 5).await;
+        story(s, "Ferry Timetable Changes", "Nothing about any meeting of leaders here.", 2).await;
+        assert_eq!(headlines(s, &find("summit")).await, ["Leaders Plan A Summit", "Harbour Budget Passes"]);
+        assert_eq!(headlines(s, &find("summits")).await[0], "Leaders Plan A Summit", "stemming");
+        assert_eq!(headlines(s, &find("meeting")).await.len(), 2, "meet, meeting");
+        let page = s.search(&find("summit")).await.unwrap();
+        assert_eq!(page.total, 2);
+        let snippet = &page.items[1].snippet;
+        assert!(snippet.contains("\u{E000}summit\u{E001}"), "{snippet:?}");
+    }
+
+    pub async fn search_folds_diacritics_and_reads_phrases_exclusions_and_or(s: &Arc<dyn Store>) {
+        story(s, "Talks In Zürich", "Diplomats met in Zürich on Tuesday.", 1).await;
+        story(s, "Talks In Geneva", "The Geneva summit ended early.", 2).await;
+        story(s, "Summit Called Off", "No summit, said Geneva officials in a statement.", 3).await;
+        assert_eq!(headlines(s, &find("Zurich")).await, ["Talks In Zürich"]);
+        assert_eq!(headlines(s, &find("zürich")).await, ["Talks In Zürich"]);
+        assert_eq!(headlines(s, &find("\"Geneva summit\"")).await, ["Talks In Geneva"]);
+        let mut not_off = headlines(s, &find("Geneva -officials")).await;
+        not_off.sort();
+        assert_eq!(not_off, ["Talks In Geneva"]);
+        let mut either = headlines(s, &find("Zurich OR Geneva")).await;
+        either.sort();
+        assert_eq!(either, ["Summit Called Off", "Talks In Geneva", "Talks In Zürich"]);
+    }
+
+    pub async fn search_filters_and_never_shows_unpublished_to_readers(s: &Arc<dyn Store>) {
+        story(s, "Ferry Strike Ends", "The ferry strike is over.", 1).await;
+        let mut sport = input("Ferry Cup Final");
+        sport.section = Some("Sport".into());
+        sport.authors = vec!["Ines Okafor".into()];
+        sport.body = "The ferry crews' team won.".into();
+        sport.published_at = Some(Utc::now() - Duration::days(40));
+        s.create_article(&sport, None, Utc::now()).await.unwrap();
+        let mut draft = input("Ferry Secret Draft");
+        draft.status = Status::Draft;
+        draft.published_at = None;
+        s.create_article(&draft, None, Utc::now()).await.unwrap();
+        let mut later = input("Ferry Embargoed Story");
+        later.status = Status::Scheduled;
+        later.published_at = Some(Utc::now() + Duration::days(1));
+        s.create_article(&later, None, Utc::now()).await.unwrap();
+
+        let mut public = headlines(s, &find("ferry")).await;
+        public.sort();
+        assert_eq!(public, ["Ferry Cup Final", "Ferry Strike Ends"]);
+        let mut r = find("ferry");
+        r.filter.section = Some("sport".into());
+        assert_eq!(headlines(s, &r).await, ["Ferry Cup Final"]);
+        let mut r = find("ferry");
+        r.filter.author = Some("ines-okafor".into());
+        assert_eq!(headlines(s, &r).await, ["Ferry Cup Final"]);
+        let mut r = find("ferry");
+        r.filter.from = Some(Utc::now() - Duration::days(7));
+        assert_eq!(headlines(s, &r).await, ["Ferry Strike Ends"]);
+        // Editors search everything.
+        let mut staff = find("ferry");
+        staff.filter.public_at = None;
+        assert_eq!(s.search(&staff).await.unwrap().total, 4);
+        staff.filter.status = Some(Status::Draft);
+        assert_eq!(headlines(s, &staff).await, ["Ferry Secret Draft"]);
+        // An edit re-indexes: the old word is gone, the new one found.
+        let a = story(s, "Tram Delays", "Trams are late.", 1).await;
+        let mut i = a.to_input();
+        i.body = "Buses replace the service.".into();
+        s.update_article(a.id, &i, None, Utc::now(), None).await.unwrap();
+        assert!(headlines(s, &find("late")).await.is_empty());
+        assert_eq!(headlines(s, &find("buses")).await, ["Tram Delays"]);
+    }
+
+    pub async fn search_survives_hostile_queries(s: &Arc<dyn Store>) {
+        story(s, "Ordinary Story", "Words \"quoted\" and (bracketed) * stars.", 1).await;
+        let long = "a".repeat(10_000);
+        let many = "word ".repeat(3_000);
+        for q in [
+            "\"",
+            "*",
+            "(",
+            ")",
+            "NEAR",
+            "NEAR(a b)",
+            "a:b",
+            "-",
+            "OR",
+            "AND",
+            "\"\"",
+            "'",
+            "\\",
+            "%",
+            "_",
+            "^",
+            "-x -y",
+            &long,
+            &many,
+            "ordinary)(",
+            "sto*",
+            "NOT ordinary",
+            "ordinary NOT",
+            "\u{E000}",
+        ] {
+            let r = s.search(&find(q)).await;
+            assert!(r.is_ok(), "{q:.40}: {r:?}");
+        }
+        assert_eq!(headlines(s, &find("bracketed)")).await, ["Ordinary Story"]);
+    }
+
+    pub async fn search_suggests_indexed_words(s: &Arc<dyn Store>) {
+        story(s, "Parliament Votes", "Parliament voted on the harbour budget.", 1).await;
+        assert_eq!(s.nearest_word("parliment").await.unwrap().as_deref(), Some("parliament"));
+        assert_eq!(s.nearest_word("harbor").await.unwrap().as_deref(), Some("harbour"));
+        assert_eq!(s.nearest_word("harbour").await.unwrap(), None, "a known word needs no suggestion");
+        assert_eq!(s.nearest_word("xylophone").await.unwrap(), None);
     }
 }

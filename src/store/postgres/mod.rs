@@ -30,6 +30,7 @@ mod site {
 mod user {
     include!("../sql/user.rs");
 }
+pub(crate) mod search;
 
 pub(crate) type Db = sqlx::Postgres;
 pub(crate) type DbRow = sqlx::postgres::PgRow;

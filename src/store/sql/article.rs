@@ -8,11 +8,13 @@ use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row};
 
 use super::site::widths_from_text;
-use super::{backend, from_ts, ts, Conn, Db, DbRow, Pool, This, Ts, LIKE};
+use super::{backend, from_ts, ts, Conn, Db, DbRow, This, Ts, LIKE};
 use crate::domain::{
     self, Article, ArticleId, ArticleInput, BodyFormat, Correction, Kind, Media, MediaId, Photo, Status, Term, UserId,
 };
-use crate::store::{ArticleQuery, ArticleStore, Page, Revision, StoreError, StoreResult, TermKind};
+use crate::store::{
+    ArticleQuery, ArticleStore, Page, Revision, SearchDoc, SearchHit, SearchRequest, StoreError, StoreResult, TermKind,
+};
 
 const SELECT: &str = "SELECT a.id, a.kind, a.slug, a.headline, a.standfirst, a.body, a.body_format,
     a.dateline, s.name AS section_name, s.slug AS section_slug, a.photo_id, m.mime, m.width,
@@ -71,7 +73,7 @@ fn article_from_row(r: &DbRow) -> StoreResult<Article> {
 }
 
 /// Loads tags and bylines for many articles with two queries in all.
-async fn attach_terms(pool: &Pool, articles: &mut [Article]) -> StoreResult<()> {
+async fn attach_terms(conn: &mut Conn, articles: &mut [Article]) -> StoreResult<()> {
     if articles.is_empty() {
         return Ok(());
     }
@@ -85,7 +87,7 @@ async fn attach_terms(pool: &Pool, articles: &mut [Article]) -> StoreResult<()> 
             sep.push_bind(a.id.0);
         }
         qb.push(") ORDER BY x.article_id, x.position");
-        let rows = qb.build().fetch_all(pool).await.map_err(backend)?;
+        let rows = qb.build().fetch_all(&mut *conn).await.map_err(backend)?;
         let mut by_id: HashMap<i64, Vec<Term>> = HashMap::new();
         for r in rows {
             by_id.entry(r.get(0)).or_default().push(Term { name: r.get(1), slug: r.get(2) });
@@ -139,6 +141,46 @@ async fn write_terms(conn: &mut Conn, id: ArticleId, input: &ArticleInput) -> St
         }
     }
     Ok(())
+}
+
+/// Keeps the search index and the spelling vocabulary current, in the
+/// transaction of the article's write.
+async fn write_index(conn: &mut Conn, id: ArticleId, input: &ArticleInput) -> StoreResult<()> {
+    let doc = SearchDoc::from_input(input);
+    super::search::index(conn, id, &doc).await?;
+    let mut words: Vec<String> = [&doc.headline, &doc.summary, &doc.caption, &doc.body]
+        .into_iter()
+        .flat_map(|t| crate::domain::search::vocabulary(t))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    for chunk in words.chunks(500) {
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new("INSERT INTO search_words (word) ");
+        qb.push_values(chunk, |mut b, w| {
+            b.push_bind(w.as_str());
+        });
+        qb.push(" ON CONFLICT (word) DO NOTHING");
+        qb.build().execute(&mut *conn).await.map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Loads articles by id, in the order given, with their terms.
+pub(crate) async fn load_many(conn: &mut Conn, ids: &[i64]) -> StoreResult<Vec<Article>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(format!("{SELECT} WHERE a.id IN ("));
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    qb.push(")");
+    let rows = qb.build().fetch_all(&mut *conn).await.map_err(backend)?;
+    let mut found = rows.iter().map(article_from_row).collect::<StoreResult<Vec<_>>>()?;
+    attach_terms(conn, &mut found).await?;
+    let mut by_id: HashMap<i64, Article> = found.into_iter().map(|a| (a.id.0, a)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 async fn write_revision(
@@ -226,6 +268,7 @@ impl ArticleStore for This {
             .map_err(|e| slug_conflict(backend(e)))?;
         let id = ArticleId(row.get(0));
         write_terms(&mut tx, id, input).await?;
+        write_index(&mut tx, id, input).await?;
         write_revision(&mut tx, id, input, by, now).await?;
         tx.commit().await.map_err(backend)?;
         self.get_article(id).await?.ok_or(StoreError::NotFound)
@@ -260,6 +303,7 @@ impl ArticleStore for This {
             return Err(StoreError::NotFound);
         }
         write_terms(&mut tx, id, input).await?;
+        write_index(&mut tx, id, input).await?;
         write_revision(&mut tx, id, input, by, now).await?;
         if let Some(path) = old_path {
             sqlx::query(
@@ -311,7 +355,7 @@ impl ArticleStore for This {
         qb.push(" OFFSET ").push_bind(i64::from(q.offset));
         let rows = qb.build().fetch_all(&self.read).await.map_err(backend)?;
         let mut items = rows.iter().map(article_from_row).collect::<StoreResult<Vec<_>>>()?;
-        attach_terms(&self.read, &mut items).await?;
+        attach_terms(&mut *self.read.acquire().await.map_err(backend)?, &mut items).await?;
         Ok(Page { items, total: total as u64 })
     }
 
@@ -418,11 +462,57 @@ impl ArticleStore for This {
     }
 }
 
+#[async_trait::async_trait]
+impl crate::store::SearchStore for This {
+    async fn search(&self, q: &SearchRequest) -> StoreResult<Page<SearchHit>> {
+        if !q.query.is_searchable() {
+            return Ok(Page { items: Vec::new(), total: 0 });
+        }
+        let (ids, total) = super::search::find(&self.read, q).await?;
+        let mut conn = self.read.acquire().await.map_err(backend)?;
+        let articles = load_many(&mut conn, &ids.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
+        let mut snippets: HashMap<i64, String> = ids.into_iter().collect();
+        let items = articles
+            .into_iter()
+            .map(|a| SearchHit { snippet: snippets.remove(&a.id.0).unwrap_or_default(), article: a })
+            .collect();
+        Ok(Page { items, total })
+    }
+
+    async fn nearest_word(&self, word: &str) -> StoreResult<Option<String>> {
+        let word = word.to_lowercase();
+        let len = word.chars().count() as i64;
+        let Some(first) = word.chars().next().filter(|_| len >= 3) else { return Ok(None) };
+        // Misspellings rarely start wrong: look among words with the same first letter and a similar length.
+        let next = char::from_u32(first as u32 + 1).unwrap_or(char::MAX);
+        let candidates: Vec<String> = sqlx::query_scalar(
+            "SELECT word FROM search_words WHERE word >= $1 AND word < $2 AND length(word) BETWEEN $3 AND $4",
+        )
+        .bind(first.to_string())
+        .bind(next.to_string())
+        .bind(len - 2)
+        .bind(len + 2)
+        .fetch_all(&self.read)
+        .await
+        .map_err(backend)?;
+        if candidates.contains(&word) {
+            return Ok(None);
+        }
+        let allowed = if len <= 4 { 1 } else { 2 };
+        Ok(candidates
+            .into_iter()
+            .map(|c| (strsim::levenshtein(&word, &c), c))
+            .filter(|(d, _)| *d <= allowed)
+            .min()
+            .map(|(_, c)| c))
+    }
+}
+
 impl This {
     async fn complete(&self, row: Option<DbRow>) -> StoreResult<Option<Article>> {
         let Some(row) = row else { return Ok(None) };
         let mut art = [article_from_row(&row)?];
-        attach_terms(&self.read, &mut art).await?;
+        attach_terms(&mut *self.read.acquire().await.map_err(backend)?, &mut art).await?;
         let [mut art] = art;
         let rows =
             sqlx::query("SELECT id, body, created_at FROM corrections WHERE article_id = $1 ORDER BY created_at, id")
@@ -438,7 +528,7 @@ impl This {
     }
 }
 
-fn push_filters<'a>(qb: &mut QueryBuilder<'a, Db>, q: &'a ArticleQuery) {
+pub(super) fn push_filters<'a>(qb: &mut QueryBuilder<'a, Db>, q: &'a ArticleQuery) {
     qb.push(" WHERE 1 = 1");
     if let Some(k) = q.kind {
         qb.push(" AND a.kind = ").push_bind(k.as_str());

@@ -31,6 +31,9 @@ mod site {
 mod user {
     include!("../sql/user.rs");
 }
+pub(crate) mod search;
+
+pub(crate) use article::load_many;
 
 pub(crate) type Db = sqlx::Sqlite;
 pub(crate) type DbRow = sqlx::sqlite::SqliteRow;
@@ -81,9 +84,9 @@ impl SqliteStore {
         &self.path
     }
 
-    /// The connection every write goes through (for copying a whole site out).
-    pub fn pool(&self) -> &Pool {
-        &self.write
+    /// The read-only pool (for copying a whole site out without holding up writes).
+    pub fn read_pool(&self) -> &Pool {
+        &self.read
     }
 
     /// Writes a consistent copy of the live database to `dest` (`VACUUM INTO`,
@@ -195,6 +198,15 @@ async fn copy_attached(conn: &mut Conn) -> StoreResult<Vec<(String, u64)>> {
     .fetch_all(&mut *conn)
     .await
     .map_err(backend)?;
+    // A virtual table (the search index) is copied through itself, never
+    // through the shadow tables that hold its data.
+    let virtual_tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(backend)?;
+    tables.retain(|t| !virtual_tables.iter().any(|v| t.starts_with(&format!("{v}_"))));
     // Parents before children.
     tables.sort_by_key(|t| super::copy::TABLES.iter().position(|k| k == t).unwrap_or(usize::MAX));
     sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.map_err(backend)?;
@@ -205,10 +217,19 @@ async fn copy_attached(conn: &mut Conn) -> StoreResult<Vec<(String, u64)>> {
     }
     let mut restored = Vec::new();
     for t in tables {
-        let done = sqlx::query(&format!("INSERT INTO main.\"{t}\" SELECT * FROM backup.\"{t}\""))
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let sql = if virtual_tables.contains(&t) {
+            // `SELECT *` leaves out a virtual table's rowid, which is the article's id.
+            let cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
+                .bind(&t)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(backend)?;
+            let cols = cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+            format!("INSERT INTO main.\"{t}\" (rowid, {cols}) SELECT rowid, {cols} FROM backup.\"{t}\"")
+        } else {
+            format!("INSERT INTO main.\"{t}\" SELECT * FROM backup.\"{t}\"")
+        };
+        let done = sqlx::query(&sql).execute(&mut *conn).await.map_err(backend)?;
         restored.push((t, done.rows_affected()));
     }
     sqlx::query("COMMIT").execute(&mut *conn).await.map_err(backend)?;
