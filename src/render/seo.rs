@@ -130,6 +130,26 @@ struct WebSite<'a> {
     url: String,
     description: &'a str,
     publisher: Thing<'a>,
+    #[serde(rename = "potentialAction")]
+    potential_action: SearchAction,
+}
+
+/// Tells search engines how to search the site.
+#[derive(Serialize)]
+struct SearchAction {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    target: EntryPoint,
+    #[serde(rename = "query-input")]
+    query_input: &'static str,
+}
+
+#[derive(Serialize)]
+struct EntryPoint {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "urlTemplate")]
+    url_template: String,
 }
 
 fn publisher(cfg: &Config) -> Thing<'_> {
@@ -228,6 +248,14 @@ pub fn website_jsonld(cfg: &Config) -> String {
         url: format!("{}/", cfg.base_url()),
         description: &cfg.site.tagline,
         publisher: publisher(cfg),
+        potential_action: SearchAction {
+            kind: "SearchAction",
+            target: EntryPoint {
+                kind: "EntryPoint",
+                url_template: format!("{}/search?q={{search_term_string}}", cfg.base_url()),
+            },
+            query_input: "required name=search_term_string",
+        },
     })
 }
 

@@ -141,6 +141,13 @@ pub struct TermView {
     pub url: String,
 }
 
+impl TermView {
+    /// A section and its page.
+    pub fn section(t: &Term) -> TermView {
+        TermView { name: t.name.clone(), url: format!("/section/{}/", t.slug) }
+    }
+}
+
 fn terms(list: &[Term], prefix: &str) -> Vec<TermView> {
     list.iter().map(|t| TermView { name: t.name.clone(), url: format!("/{prefix}/{}/", t.slug) }).collect()
 }

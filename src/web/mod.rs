@@ -11,6 +11,7 @@ pub mod form;
 pub mod media;
 pub mod metrics;
 pub mod public;
+pub mod search;
 pub mod share;
 pub mod signing;
 pub mod syndication;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(public)
         .merge(comments::routes())
+        .merge(search::routes())
         .nest("/admin", admin::routes(&cfg))
         .nest("/api/v1", api::routes(&cfg))
         .route("/setup/{token}", get(auth::show_setup).post(auth::create_first_admin))

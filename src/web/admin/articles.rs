@@ -63,7 +63,7 @@ struct ListCtx {
     prev: Option<u32>,
 }
 
-/// Lists articles (or pages) with filters by status and headline words.
+/// Lists articles (or pages) with filters by status and by words anywhere in them.
 pub async fn list_articles(
     State(state): State<AppState>,
     s: StaffSession,
@@ -73,17 +73,24 @@ pub async fn list_articles(
     let status = lq.status.as_deref().and_then(Status::parse);
     let kind = if lq.kind.as_deref() == Some("page") { Kind::Page } else { Kind::Article };
     let page = lq.page.unwrap_or(1).clamp(1, 10_000);
+    let words = lq.q.as_deref().map(crate::domain::search::SearchQuery::parse).filter(|w| w.is_searchable());
     let q = ArticleQuery {
         kind: Some(kind),
         status,
-        text: lq.q.clone().filter(|t| !t.trim().is_empty()).map(|t| t.chars().take(200).collect()),
         limit: 50,
         offset: (page - 1) * 50,
         // Authors see their own work only; drafts and embargoed stories of others stay private.
         created_by: (!s.0.user.role.can_publish()).then_some(s.0.user.id),
         ..Default::default()
     };
-    let found = state.store.list_articles(&q).await?;
+    // Words search the full text of every article the viewer may see, drafts included.
+    let found = match words {
+        Some(query) => {
+            let hits = state.store.search(&crate::store::SearchRequest { query, filter: q }).await?;
+            crate::store::Page { items: hits.items.into_iter().map(|h| h.article).collect(), total: hits.total }
+        }
+        None => state.store.list_articles(&q).await?,
+    };
     let rows = found
         .items
         .iter()

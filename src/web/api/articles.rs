@@ -62,7 +62,7 @@ pub struct ArticleJson {
 }
 
 impl ArticleJson {
-    fn new(a: &Article, state: &AppState) -> ArticleJson {
+    pub(super) fn new(a: &Article, state: &AppState) -> ArticleJson {
         ArticleJson {
             id: a.id.0,
             kind: a.kind.as_str().into(),
@@ -127,7 +127,7 @@ pub struct ListParams {
     offset: Option<u32>,
 }
 
-fn parse_status(s: &str) -> Result<Status, AppError> {
+pub(super) fn parse_status(s: &str) -> Result<Status, AppError> {
     Status::parse(s).ok_or_else(|| {
         AppError::BadRequest(format!("Unknown status {s:?}: use draft, pending, scheduled, published or unpublished."))
     })

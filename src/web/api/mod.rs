@@ -7,6 +7,7 @@ mod accounts;
 mod articles;
 mod comments;
 mod media;
+mod search;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -24,7 +25,7 @@ use crate::config::Config;
         articles::list_articles, articles::create_article, articles::show_article,
         articles::update_article, articles::create_correction, articles::list_revisions,
         media::create_media, media::show_media,
-        comments::list_comments, comments::update_comment,
+        comments::list_comments, comments::update_comment, search::search,
         accounts::show_me, accounts::list_users, accounts::create_user,
         accounts::list_tokens, accounts::delete_token,
     ),
@@ -33,6 +34,7 @@ use crate::config::Config;
         articles::PhotoJson, articles::PhotoIn, articles::CorrectionJson, articles::NewCorrection,
         articles::RevisionJson, articles::RevisionList, media::MediaJson,
         comments::CommentJson, comments::CommentList, comments::CommentPatch,
+        search::SearchHitJson, search::SearchResults,
         accounts::UserJson, accounts::UserList, accounts::NewUser, accounts::TokenJson, accounts::TokenList,
         ErrorJson,
     )),
@@ -84,6 +86,7 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
             post(media::create_media).layer(DefaultBodyLimit::max(cfg.server.max_upload_bytes + 1024 * 1024)),
         )
         .route("/media/{id}", get(media::show_media))
+        .route("/search", get(search::search))
         .route("/comments", get(comments::list_comments))
         .route("/comments/{id}", axum::routing::patch(comments::update_comment))
         .route("/me", get(accounts::show_me))

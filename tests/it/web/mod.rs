@@ -10,4 +10,5 @@ mod moving;
 mod nodes;
 mod privacy;
 mod public;
+mod search;
 mod syndication;

@@ -77,6 +77,12 @@ async fn migrate_db_moves_a_site_to_postgres_and_its_pages_read_the_same() {
     let (status, after) = new.get(&path).await;
     assert_eq!(status, 200);
     assert_eq!(reading(&after), reading(&before));
+    let (_, found) = new.get("/search?q=Lavrov+Geneva").await;
+    assert_eq!(
+        attrs(&found, ".search-results h2 a", "href"),
+        std::slice::from_ref(&path),
+        "the search index was built in PostgreSQL"
+    );
     let img = attrs(&after, "figure img", "src").remove(0);
     assert_eq!(new.http.get(new.url(&img)).send().await.unwrap().status().as_u16(), 200);
     // Accounts, tokens and their roles came along.
@@ -142,6 +148,10 @@ async fn backup_while_serving_then_restore_brings_the_site_back() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(app.get(&path).await.0, 200);
+    let (_, found) = app.get("/search?q=backup").await;
+    assert!(!found.contains("/written-after-the-backup/"), "the search index was restored too");
+    let (_, found) = app.get("/search?q=Lavrov").await;
+    assert_eq!(attrs(&found, ".search-results h2 a", "href"), std::slice::from_ref(&path));
     // The token made before the backup still works; the content before the restore was kept.
     let r = app.http.get(app.url("/api/v1/articles")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
