@@ -3,6 +3,7 @@
 //! use the store and the domain, never the web layer's handlers.
 
 mod db;
+mod generate;
 mod import;
 mod token;
 mod user;
@@ -43,6 +44,8 @@ enum Command {
     /// media records, settings) into an empty PostgreSQL database, and check
     /// the row counts on both sides.
     MigrateDb(db::MigrateArgs),
+    /// Add a large, deterministic set of articles (for benchmarks).
+    Generate(generate::GenerateArgs),
     /// Write a consistent copy of the SQLite database to FILE while the site serves.
     Backup {
         /// The new backup file.
@@ -107,6 +110,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(c) => user::run(cfg, c).await,
         Command::Token(c) => token::run(cfg, c).await,
         Command::MigrateDb(a) => db::migrate(cfg, a).await,
+        Command::Generate(a) => generate::run(cfg, a).await,
         Command::Backup { file } => db::backup(cfg, file).await,
         Command::Restore { file } => db::restore(cfg, file).await,
     }
