@@ -1,4 +1,4 @@
-//! `dateline import markdown PATH...`
+//! `dateline import markdown PATH...` and `dateline import wordpress FILE.xml`.
 
 use std::path::PathBuf;
 
@@ -17,10 +17,84 @@ pub enum ImportCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Import a WordPress export (WXR 1.0–1.2, from Tools → Export): authors,
+    /// categories, tags, posts, pages and comments. Old links keep working.
+    /// Running it again adds nothing; a malformed file is reported with its
+    /// line and column, and nothing of it is written.
+    Wordpress {
+        /// The export file.
+        file: PathBuf,
+        /// A copy of the old site's wp-content/uploads, for featured images.
+        #[arg(long)]
+        media: Option<PathBuf>,
+    },
+}
+
+/// A progress bar over the items of an export (hidden when not on a terminal).
+struct Bar(indicatif::ProgressBar);
+
+impl crate::import::wordpress::Progress for Bar {
+    fn start(&self, items: u64) {
+        self.0.set_length(items);
+    }
+    fn item(&self) {
+        self.0.inc(1);
+    }
+}
+
+async fn wordpress(cfg: Config, file: PathBuf, media: Option<PathBuf>) -> anyhow::Result<()> {
+    use crate::import::wordpress::{import, Options};
+    let store = crate::app::open_store(&cfg).await?;
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("importing [{bar:40}] {pos}/{len} items {elapsed}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let opts = Options { media, media_root: cfg.media_dir(), tz: cfg.tz() };
+    let report = import(&store, &file, &opts, &Bar(bar.clone())).await;
+    bar.finish_and_clear();
+    let report = report?;
+    if let Err(e) = store.announce_change().await {
+        eprintln!("warning: running servers were not told about the import: {e}");
+    }
+    println!("Imported from {}:", file.display());
+    for (what, n) in &report.imported {
+        println!("  {what:<12} {n:>7}");
+    }
+    for (what, n) in &report.already {
+        println!("  {what:<12} {n:>7} already imported before, left as they are");
+    }
+    for (kind, n) in &report.other_types {
+        println!("  {n} {kind} items were not imported (menus and custom post types are not content here)");
+    }
+    if !report.skipped.is_empty() {
+        println!("Skipped ({}):", report.skipped.len());
+        for (what, why) in &report.skipped {
+            println!("  {what}: {why}");
+        }
+    }
+    if !report.not_understood.is_empty() {
+        println!("Not understood ({}):", report.not_understood.len());
+        for n in &report.not_understood {
+            println!("  {n}");
+        }
+    }
+    if !report.external_media.is_empty() {
+        println!(
+            "Featured images left at their old address ({}); to bring them, import into an empty site with --media DIR (a copy of wp-content/uploads):",
+            report.external_media.len()
+        );
+        for url in &report.external_media {
+            println!("  {url}");
+        }
+    }
+    Ok(())
 }
 
 pub async fn run(cfg: Config, c: ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::Markdown { paths } = c;
+    let paths = match c {
+        ImportCommand::Markdown { paths } => paths,
+        ImportCommand::Wordpress { file, media } => return wordpress(cfg, file, media).await,
+    };
     let store = crate::app::open_store(&cfg).await?;
     let root = cfg.media_dir();
     let mut failed = 0;

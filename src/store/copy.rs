@@ -39,6 +39,7 @@ pub const TABLES: &[&str] = &[
     "search_words",
     "spam_training",
     "rate_events",
+    "import_ids",
     "outbox",
 ];
 

@@ -225,6 +225,8 @@ pub trait ArticleStore: Send + Sync {
     async fn list_revisions(&self, id: ArticleId) -> StoreResult<Vec<Revision>>;
     /// Finds the article an old path now redirects to.
     async fn find_redirect(&self, path: &str) -> StoreResult<Option<ArticleId>>;
+    /// Makes an old path answer with a 301 to an article (kept if the path already has one).
+    async fn add_redirect(&self, path: &str, id: ArticleId) -> StoreResult<()>;
     /// Finds a section, tag or byline by slug.
     async fn get_term(&self, kind: TermKind, slug: &str) -> StoreResult<Option<Term>>;
     /// Lists sections that have at least one public article, by name.
@@ -318,6 +320,10 @@ pub trait SiteStore: Send + Sync {
     /// Stores `value` unless `key` already has one, and returns the stored
     /// value: the first writer wins, whichever node it runs on.
     async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String>;
+    /// Returns what an imported item became here (`source` like `wordpress`, `kind` like `post`).
+    async fn get_import_id(&self, source: &str, kind: &str, external: &str) -> StoreResult<Option<String>>;
+    /// Records what an imported item became here.
+    async fn put_import_id(&self, source: &str, kind: &str, external: &str, local: &str) -> StoreResult<()>;
     /// Keeps a submitted form (for an editor whose login expired) until `expires`.
     async fn put_stash(&self, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()>;
     /// Takes a kept form out of the stash, once.

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod comments;
 pub mod errors;
 pub mod form;
+pub mod legacy;
 pub mod media;
 pub mod metrics;
 pub mod public;
@@ -40,11 +41,13 @@ pub fn router(state: AppState) -> Router {
     let cfg = state.cfg.clone();
     let public = public::routes()
         .merge(syndication::routes())
-        .layer(middleware::from_fn_with_state(state.clone(), cache::serve_cached));
+        .layer(middleware::from_fn_with_state(state.clone(), cache::serve_cached))
+        .layer(middleware::from_fn_with_state(state.clone(), legacy::post_links));
     Router::new()
         .merge(public)
         .merge(comments::routes())
         .merge(search::routes())
+        .route("/category/{*rest}", get(legacy::category))
         .nest("/admin", admin::routes(&cfg))
         .nest("/api/v1", api::routes(&cfg))
         .route("/setup/{token}", get(auth::show_setup).post(auth::create_first_admin))

@@ -167,7 +167,14 @@ async fn show_front(State(state): State<AppState>, Query(p): Query<Paging>) -> R
 }
 
 async fn show_term(state: AppState, kind: TermKind, slug: String, p: Paging) -> Result<Response, AppError> {
-    let term = state.store.get_term(kind, &slug).await?.ok_or(AppError::NotFound)?;
+    let Some(term) = state.store.get_term(kind, &slug).await? else {
+        if kind == TermKind::Tag {
+            if let Some(ours) = crate::web::legacy::tag_slug(&state, &slug).await? {
+                return Ok(axum::response::Redirect::permanent(&format!("/tag/{ours}/")).into_response());
+            }
+        }
+        return Err(AppError::NotFound);
+    };
     let (prefix, kicker, q) = match kind {
         TermKind::Section => ("section", "Section", ArticleQuery { section: Some(slug.clone()), ..Default::default() }),
         TermKind::Tag => ("tag", "Topic", ArticleQuery { tag: Some(slug.clone()), ..Default::default() }),

@@ -433,6 +433,16 @@ impl ArticleStore for This {
         Ok(id.map(ArticleId))
     }
 
+    async fn add_redirect(&self, path: &str, id: ArticleId) -> StoreResult<()> {
+        sqlx::query("INSERT INTO redirects (old_path, article_id) VALUES ($1, $2) ON CONFLICT (old_path) DO NOTHING")
+            .bind(path)
+            .bind(id.0)
+            .execute(&self.write)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn get_term(&self, kind: TermKind, slug: &str) -> StoreResult<Option<Term>> {
         let table = match kind {
             TermKind::Section => "sections",

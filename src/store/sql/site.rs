@@ -119,6 +119,29 @@ impl crate::store::SiteStore for This {
             .await
             .map_err(backend)
     }
+    async fn get_import_id(&self, source: &str, kind: &str, external: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT local FROM import_ids WHERE source = $1 AND kind = $2 AND external = $3")
+            .bind(source)
+            .bind(kind)
+            .bind(external)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(backend)
+    }
+    async fn put_import_id(&self, source: &str, kind: &str, external: &str, local: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO import_ids (source, kind, external, local) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (source, kind, external) DO UPDATE SET local = excluded.local",
+        )
+        .bind(source)
+        .bind(kind)
+        .bind(external)
+        .bind(local)
+        .execute(&self.write)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
     async fn put_stash(&self, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()> {
         put_stash(&self.write, key, data, expires).await
     }

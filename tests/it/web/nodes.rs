@@ -179,6 +179,7 @@ async fn a_database_outage_answers_503_keeps_cached_pages_and_loses_nothing_ackn
     db.restore().await;
 
     let (acknowledged, refused) = writer.await.unwrap();
+    eprintln!("outage: {} comments acknowledged, {refused} answered 503", acknowledged.len());
     assert!(refused > 0, "the outage was seen as 503s");
     let after_gap = acknowledged.iter().filter(|(id, _)| *id > 0).count();
     assert!(after_gap > refused, "posting recovered after the gap: {after_gap} acknowledged, {refused} refused");

@@ -1,0 +1,75 @@
+//! Old WordPress links, for sites moved here with `dateline import wordpress`:
+//! `/?p=ID`, `/?page_id=ID`, `/category/…/slug/` and tag slugs WordPress
+//! spelled differently all answer with a 301 to their new place. (Old
+//! permalinks themselves are ordinary redirects, stored at import.)
+
+use axum::extract::{Path, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::app::AppState;
+use crate::domain::ArticleId;
+use crate::error::AppError;
+use crate::import::wordpress::SOURCE;
+
+/// The post id an old `/?p=ID` or `/?page_id=ID` link carries.
+fn post_id(query: &str) -> Option<&str> {
+    form_urlencoded_pairs(query)
+        .find(|(k, v)| (*k == "p" || *k == "page_id") && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(_, v)| v)
+}
+
+fn form_urlencoded_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
+    query.split('&').filter_map(|kv| kv.split_once('='))
+}
+
+/// Answers `/?p=ID` before the page cache, whose key ignores `p`.
+pub async fn post_links(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.uri().path() == "/" {
+        if let Some(id) = req.uri().query().and_then(post_id) {
+            return match target(&state, id).await {
+                Ok(Some(to)) => Redirect::permanent(&to).into_response(),
+                Ok(None) => AppError::NotFound.into_response(),
+                Err(e) => e.into_response(),
+            };
+        }
+    }
+    next.run(req).await
+}
+
+async fn target(state: &AppState, wp_id: &str) -> Result<Option<String>, AppError> {
+    let Some(local) = state.store.get_import_id(SOURCE, "post", wp_id).await? else { return Ok(None) };
+    let Some(a) = state.store.get_article(ArticleId(local.parse().unwrap_or(0))).await? else { return Ok(None) };
+    Ok(a.is_public(chrono::Utc::now()).then(|| a.permalink(state.cfg.tz())))
+}
+
+/// `/category/parent/child/` → `/section/child/`.
+pub async fn category(State(state): State<AppState>, Path(rest): Path<String>) -> Result<Response, AppError> {
+    let slug = rest.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let ours = match state.store.get_import_id(SOURCE, "category", slug).await? {
+        Some(s) => s,
+        None => slug.to_owned(),
+    };
+    if state.store.get_term(crate::store::TermKind::Section, &ours).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::permanent(&format!("/section/{ours}/")).into_response())
+}
+
+/// A tag slug as WordPress spelled it, when ours differs.
+pub async fn tag_slug(state: &AppState, slug: &str) -> Result<Option<String>, AppError> {
+    Ok(state.store.get_import_id(SOURCE, "tag", slug).await?.filter(|ours| ours != slug))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_numeric_post_ids_are_read() {
+        assert_eq!(post_id("p=12"), Some("12"));
+        assert_eq!(post_id("utm=x&page_id=7"), Some("7"));
+        assert_eq!(post_id("p=abc"), None);
+        assert_eq!(post_id("page=2"), None);
+    }
+}
