@@ -287,7 +287,7 @@ pub mod limits {
     pub const BODY: usize = 200_000;
     pub const DATELINE: usize = 60;
     pub const TERM: usize = 60;
-    pub const TAGS: usize = 50;
+    pub const TAGS: usize = 100;
     pub const AUTHORS: usize = 10;
     pub const CAPTION: usize = 600;
     pub const CREDIT: usize = 200;

@@ -5,12 +5,13 @@
 
 use axum::extract::{Path, Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::domain::ArticleId;
 use crate::error::AppError;
 use crate::import::wordpress::SOURCE;
+use crate::web::public::moved;
 
 /// The post id an old `/?p=ID` or `/?page_id=ID` link carries.
 fn post_id(query: &str) -> Option<&str> {
@@ -28,7 +29,7 @@ pub async fn post_links(State(state): State<AppState>, req: Request, next: Next)
     if req.uri().path() == "/" {
         if let Some(id) = req.uri().query().and_then(post_id) {
             return match target(&state, id).await {
-                Ok(Some(to)) => Redirect::permanent(&to).into_response(),
+                Ok(Some(to)) => moved(&to),
                 Ok(None) => AppError::NotFound.into_response(),
                 Err(e) => e.into_response(),
             };
@@ -43,17 +44,22 @@ async fn target(state: &AppState, wp_id: &str) -> Result<Option<String>, AppErro
     Ok(a.is_public(chrono::Utc::now()).then(|| a.permalink(state.cfg.tz())))
 }
 
-/// `/category/parent/child/` → `/section/child/`.
+/// `/category/parent/child/` → `/section/child/` (or `/tag/child/`).
 pub async fn category(State(state): State<AppState>, Path(rest): Path<String>) -> Result<Response, AppError> {
     let slug = rest.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     let ours = match state.store.get_import_id(SOURCE, "category", slug).await? {
         Some(s) => s,
         None => slug.to_owned(),
     };
-    if state.store.get_term(crate::store::TermKind::Section, &ours).await?.is_none() {
-        return Err(AppError::NotFound);
+    use crate::store::TermKind;
+    // A post's first category became its section, the others tags.
+    if state.store.get_term(TermKind::Section, &ours).await?.is_some() {
+        return Ok(moved(&format!("/section/{ours}/")));
     }
-    Ok(Redirect::permanent(&format!("/section/{ours}/")).into_response())
+    if state.store.get_term(TermKind::Tag, &ours).await?.is_some() {
+        return Ok(moved(&format!("/tag/{ours}/")));
+    }
+    Err(AppError::NotFound)
 }
 
 /// A tag slug as WordPress spelled it, when ours differs.

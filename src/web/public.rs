@@ -170,7 +170,7 @@ async fn show_term(state: AppState, kind: TermKind, slug: String, p: Paging) -> 
     let Some(term) = state.store.get_term(kind, &slug).await? else {
         if kind == TermKind::Tag {
             if let Some(ours) = crate::web::legacy::tag_slug(&state, &slug).await? {
-                return Ok(axum::response::Redirect::permanent(&format!("/tag/{ours}/")).into_response());
+                return Ok(moved(&format!("/tag/{ours}/")));
             }
         }
         return Err(AppError::NotFound);
@@ -390,7 +390,7 @@ async fn target(state: &AppState, id: ArticleId) -> Result<Response, AppError> {
 }
 
 /// Answers 301 Moved Permanently, as WordPress does for old URLs.
-fn moved(to: &str) -> Response {
+pub fn moved(to: &str) -> Response {
     match HeaderValue::from_str(to) {
         Ok(loc) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, loc)]).into_response(),
         Err(_) => AppError::NotFound.into_response(),

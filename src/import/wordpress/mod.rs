@@ -257,8 +257,15 @@ async fn import_item(
                 report.not_understood.push(format!("{label}: password-protected, imported unpublished"));
             }
             let published_at = when(&item.date_gmt, &item.date, opts.tz).filter(|_| status != Status::Draft);
-            let section = item.terms.iter().find(|(d, _, _)| d == "category").map(|(_, _, n)| n.clone());
-            let tags = item.terms.iter().filter(|(d, _, _)| d == "post_tag").map(|(_, _, n)| n.clone()).collect();
+            // The first category is the section; further ones are kept as tags.
+            let mut categories = item.terms.iter().filter(|(d, _, _)| d == "category").map(|(_, _, n)| n.clone());
+            let section = categories.next();
+            let mut tags: Vec<String> = categories.collect();
+            for (_, _, n) in item.terms.iter().filter(|(d, _, _)| d == "post_tag") {
+                if !tags.contains(n) {
+                    tags.push(n.clone());
+                }
+            }
             let byline = scan.authors.get(&item.creator).map(|a| a.display_name.clone()).filter(|n| !n.is_empty());
             let excerpt = content::comment_text(&item.excerpt);
             let mut input = ArticleInput {

@@ -272,7 +272,10 @@ impl<R: BufRead> WxrReader<R> {
             self.buf.clear();
             let event = match self.reader.read_event_into(&mut self.buf) {
                 Ok(e) => e.into_owned(),
-                Err(e) => return Err(self.error(format!("the XML is broken: {e}"))),
+                Err(e) => {
+                    let cut = if e.to_string().contains("end of input") { ": the file was cut short" } else { "" };
+                    return Err(self.error(format!("the XML is broken: {e}{cut}")));
+                }
             };
             match event {
                 Event::Start(e) => self.start(&e)?,

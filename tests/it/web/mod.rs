@@ -12,3 +12,4 @@ mod privacy;
 mod public;
 mod search;
 mod syndication;
+mod wordpress;
