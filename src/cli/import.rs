@@ -30,6 +30,37 @@ pub enum ImportCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Write the whole site (posts, pages, comments, authors, sections as
+    /// categories, tags, lead photos) as WXR 1.2, for WordPress's importer.
+    Wordpress {
+        /// The file to write (replaced only once complete).
+        file: PathBuf,
+    },
+}
+
+pub async fn export(cfg: Config, c: ExportCommand) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let ExportCommand::Wordpress { file } = c;
+    let store = crate::app::open_store(&cfg).await?;
+    let partial = file.with_extension("xml.partial");
+    let f = std::fs::File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
+    let mut out = std::io::BufWriter::new(f);
+    let done = crate::import::wordpress::export::export(&store, &cfg, &mut out).await?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(&partial, &file).with_context(|| format!("cannot write {}", file.display()))?;
+    println!(
+        "Wrote {}: {} posts, {} pages, {} comments, {} photos.",
+        file.display(),
+        done.posts,
+        done.pages,
+        done.comments,
+        done.attachments
+    );
+    Ok(())
+}
+
 /// A progress bar over the items of an export (hidden when not on a terminal).
 struct Bar(indicatif::ProgressBar);
 

@@ -34,6 +34,9 @@ enum Command {
     /// Import content from files.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Export the site.
+    #[command(subcommand)]
+    Export(import::ExportCommand),
     /// Manage newsroom accounts.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -107,6 +110,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(cfg, args).await,
         Command::Import(c) => import::run(cfg, c).await,
+        Command::Export(c) => import::export(cfg, c).await,
         Command::User(c) => user::run(cfg, c).await,
         Command::Token(c) => token::run(cfg, c).await,
         Command::MigrateDb(a) => db::migrate(cfg, a).await,

@@ -104,6 +104,11 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
+/// Matches are counted up to this many and no further: a page of results
+/// never needs more, and counting every match of a common word would cost
+/// more than ranking them.
+pub const COUNT_CAP: u64 = 1_000;
+
 /// Marks the start of a matched word in a snippet (a private-use character, never in text we index).
 pub const MARK_START: char = '\u{E000}';
 /// Marks the end of a matched word in a snippet.

@@ -138,6 +138,8 @@ struct SearchCtx {
     sections: Vec<TermView>,
     results: Vec<ResultView>,
     total: u64,
+    /// Matches are counted up to this many.
+    count_cap: u64,
     searched: bool,
     notes: Vec<String>,
     suggestion: Option<Suggestion>,
@@ -201,6 +203,7 @@ async fn show(State(state): State<AppState>, Query(p): Query<SearchParams>) -> R
         sections: state.store.list_sections().await?.iter().map(TermView::section).collect(),
         results: found.items.iter().map(|h| ResultView::new(h, tz)).collect(),
         total: found.total,
+        count_cap: crate::store::COUNT_CAP,
         searched,
         notes,
         suggestion,

@@ -70,10 +70,10 @@ pub(super) async fn find(pool: &Pool, q: &SearchRequest) -> StoreResult<(Vec<(i6
         push_tsquery(qb, q);
         qb.push(" AS query) q");
     };
-    let mut count: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT COUNT(*)");
+    let mut count: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1");
     from(&mut count);
     super::article::push_filters(&mut count, &q.filter);
-    count.push(" AND s.document @@ q.query");
+    count.push(format!(" AND s.document @@ q.query LIMIT {}) capped", crate::store::COUNT_CAP));
     let total: i64 = count.build_query_scalar().fetch_one(pool).await.map_err(backend)?;
 
     // Rank and cut the page first; make snippets only for the page.

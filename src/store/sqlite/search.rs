@@ -57,25 +57,42 @@ pub(crate) fn expression(q: &SearchQuery) -> Option<String> {
 /// Column weights for `bm25()`: headline, summary (standfirst and terms), caption, body.
 const WEIGHTS: &str = "10.0, 4.0, 2.0, 1.0";
 
-/// Returns one page of (article id, snippet), best first, and the number of matches.
+/// Returns one page of (article id, snippet), best first, and the number of
+/// matches (counted up to `COUNT_CAP`).
 pub(super) async fn find(pool: &Pool, q: &SearchRequest) -> StoreResult<(Vec<(i64, String)>, u64)> {
     let Some(expr) = expression(&q.query) else { return Ok((Vec::new(), 0)) };
-    let from = " FROM article_search JOIN articles a ON a.id = article_search.rowid";
-    let mut count: QueryBuilder<'_, Db> = QueryBuilder::new(format!("SELECT COUNT(*){from}"));
+    // Visibility and filters come from a covering index, not the article rows.
+    let from = " FROM article_search JOIN articles a INDEXED BY articles_visible ON a.id = article_search.rowid";
+    let mut count: QueryBuilder<'_, Db> = QueryBuilder::new(format!("SELECT COUNT(*) FROM (SELECT 1{from}"));
     super::article::push_filters(&mut count, &q.filter);
     count.push(" AND article_search MATCH ").push_bind(expr.clone());
+    count.push(format!(" LIMIT {})", crate::store::COUNT_CAP));
     let total: i64 = count.build_query_scalar().fetch_one(pool).await.map_err(backend)?;
 
-    let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT a.id, snippet(article_search, -1, ");
-    qb.push_bind(MARK_START.to_string()).push(", ").push_bind(MARK_END.to_string());
-    qb.push(format!(", ' … ', 24) AS snippet, bm25(article_search, {WEIGHTS}) AS score{from}"));
+    let mut qb: QueryBuilder<'_, Db> =
+        QueryBuilder::new(format!("SELECT a.id, bm25(article_search, {WEIGHTS}) AS score{from}"));
     super::article::push_filters(&mut qb, &q.filter);
-    qb.push(" AND article_search MATCH ").push_bind(expr);
+    qb.push(" AND article_search MATCH ").push_bind(expr.clone());
     qb.push(" ORDER BY score, a.published_at DESC, a.id DESC LIMIT ")
         .push_bind(i64::from(q.filter.limit.clamp(1, 100)));
     qb.push(" OFFSET ").push_bind(i64::from(q.filter.offset));
-    let rows = qb.build().fetch_all(pool).await.map_err(backend)?;
-    Ok((rows.iter().map(|r| (r.get(0), r.get(1))).collect(), total as u64))
+    let ids: Vec<i64> = qb.build().fetch_all(pool).await.map_err(backend)?.iter().map(|r| r.get(0)).collect();
+    if ids.is_empty() {
+        return Ok((Vec::new(), total as u64));
+    }
+    // Snippets only for the page: made for every match they would cost more than the ranking.
+    let mut sn: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT rowid, snippet(article_search, -1, ");
+    sn.push_bind(MARK_START.to_string()).push(", ").push_bind(MARK_END.to_string());
+    sn.push(", ' … ', 24) FROM article_search WHERE article_search MATCH ").push_bind(expr).push(" AND rowid IN (");
+    let mut sep = sn.separated(", ");
+    for id in &ids {
+        sep.push_bind(*id);
+    }
+    sn.push(")");
+    let mut snippets: std::collections::HashMap<i64, String> =
+        sn.build().fetch_all(pool).await.map_err(backend)?.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let page = ids.into_iter().map(|id| (id, snippets.remove(&id).unwrap_or_default())).collect();
+    Ok((page, total as u64))
 }
 
 #[cfg(test)]

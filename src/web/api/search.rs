@@ -41,6 +41,7 @@ pub struct SearchHitJson {
 #[derive(Serialize, ToSchema)]
 pub struct SearchResults {
     pub hits: Vec<SearchHitJson>,
+    /// How many match, counted up to 1,000 (1,000 means "1,000 or more").
     pub total: u64,
     pub limit: u32,
     pub offset: u32,

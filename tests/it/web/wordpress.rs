@@ -190,3 +190,72 @@ async fn a_cut_file_or_an_entity_attack_stops_with_its_place_and_writes_nothing(
     assert_eq!(count(&app, dateline::domain::Kind::Article).await, 0, "nothing was written");
     assert_eq!(app.store.count_users().await.unwrap(), 0);
 }
+
+/// What an article is, for comparing two sites.
+async fn site_facts(
+    app: &TestApp,
+) -> Vec<(String, String, String, String, Vec<String>, String, Vec<(String, String)>)> {
+    let all = app.store.list_articles(&ArticleQuery { limit: 500, ..Default::default() }).await.unwrap();
+    let mut out = Vec::new();
+    for a in all.items {
+        let a = app.store.get_article(a.id).await.unwrap().unwrap();
+        let body = match a.body_format {
+            dateline::domain::BodyFormat::Html => dateline::render::markdown::html_text(&a.body),
+            dateline::domain::BodyFormat::Markdown => dateline::render::markdown::plain_text(&a.body),
+        };
+        let mut comments: Vec<(String, String)> = app
+            .store
+            .list_article_comments(a.id, &CommentStatus::ALL)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.status.as_str().to_owned(), c.body))
+            .collect();
+        comments.sort();
+        let mut tags: Vec<String> = a.tags.iter().map(|t| t.name.clone()).collect();
+        tags.sort();
+        out.push((
+            a.permalink(app.cfg.tz()),
+            a.headline.clone(),
+            a.status.as_str().to_owned(),
+            a.section.map(|s| s.name).unwrap_or_default(),
+            tags,
+            body.split_whitespace().collect::<Vec<_>>().join(" "),
+            comments,
+        ));
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn export_then_import_into_an_empty_site_gives_the_same_site() {
+    let first = spawn_app().await;
+    run(&first, &export_file()).await.unwrap();
+    let out = first.cfg.data_dir.join("export.xml");
+    // The command reads the site's settings from its folder, as an operator's would.
+    std::fs::write(first.cfg.data_dir.join("dateline.toml"), "[site]\ntimezone = \"America/New_York\"\n").unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .env_remove("DATABASE_URL")
+        .arg("--data")
+        .arg(&first.cfg.data_dir)
+        .args(["export", "wordpress"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let printed = String::from_utf8_lossy(&status.stdout);
+    assert!(printed.contains("58 posts, 21 pages, 29 comments"), "{printed}");
+
+    let second = spawn_app().await;
+    let report = run(&second, &out).await.unwrap();
+    assert_eq!(report.imported["posts"], 58, "{report:?}");
+    let (a, b) = (site_facts(&first).await, site_facts(&second).await);
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x, y);
+    }
+    // The export names each post by its address on this site.
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(xml.contains("/2013/01/11/markup-html-tags-and-formatting/</link>"));
+}
