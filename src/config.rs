@@ -312,7 +312,7 @@ impl std::fmt::Debug for Config {
 /// Hides the password of a database URL.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
+        (Some(s), Some(at)) if at > s && url[s + 3..at].contains(':') => {
             let creds = &url[s + 3..at];
             let user = creds.split(':').next().unwrap_or("");
             format!("{}{}:***{}", &url[..s + 3], user, &url[at..])
@@ -443,6 +443,7 @@ mod tests {
     #[test]
     fn database_passwords_are_redacted() {
         assert_eq!(redact_url("postgres://ed:secret@db/news"), "postgres://ed:***@db/news");
+        assert_eq!(redact_url("postgres://ed@db/news"), "postgres://ed@db/news");
         let mut c = Config::default();
         c.database.url = "postgres://ed:secret@db/news".into();
         assert!(!format!("{c:?}").contains("secret"));

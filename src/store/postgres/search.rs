@@ -74,7 +74,9 @@ pub(super) async fn find(pool: &Pool, q: &SearchRequest) -> StoreResult<(Vec<(i6
     from(&mut count);
     super::article::push_filters(&mut count, &q.filter);
     count.push(format!(" AND s.document @@ q.query LIMIT {}) capped", crate::store::COUNT_CAP));
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await.map_err(backend)?;
+    // Planned for these words each time: a cached generic plan, made without
+    // knowing how common the words are, can scan every document.
+    let total: i64 = count.build_query_scalar().persistent(false).fetch_one(pool).await.map_err(backend)?;
 
     // Rank and cut the page first; make snippets only for the page.
     let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT hit.id, ts_headline('dateline', s.body, hit.query, ");
@@ -92,6 +94,6 @@ pub(super) async fn find(pool: &Pool, q: &SearchRequest) -> StoreResult<(Vec<(i6
         ") hit JOIN article_search s ON s.article_id = hit.id
          ORDER BY hit.score DESC, hit.published_at DESC NULLS LAST, hit.id DESC",
     );
-    let rows = qb.build().fetch_all(pool).await.map_err(backend)?;
+    let rows = qb.build().persistent(false).fetch_all(pool).await.map_err(backend)?;
     Ok((rows.iter().map(|r| (r.get(0), r.get(1))).collect(), total as u64))
 }
