@@ -205,6 +205,8 @@ pub async fn sqlite_to_postgres(
     }
     dst.commit().await.map_err(sqlx_error)?;
     src.rollback().await.map_err(sqlx_error)?;
+    // Fresh statistics, so the planner knows the new tables' sizes from the first query.
+    sqlx::query("ANALYZE").execute(pg).await.map_err(sqlx_error)?;
     // Count again from the committed database, not from what was sent.
     for (c, n) in copied.iter().zip(pg_counts(pg).await?) {
         if c.rows != n {
