@@ -71,9 +71,8 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
-            // Reads come straight from the OS page cache instead of a copy per
-            // connection, and each connection keeps more pages of its own.
-            .pragma("mmap_size", "1073741824")
+            // Each connection keeps up to 32 MB of pages (SQLite's default is 2 MB):
+            // a search reads a word's whole doclist and every match's size.
             .pragma("cache_size", "-32000");
         // WAL with synchronous=NORMAL survives a process kill (kill -9) with
         // every committed transaction; FULL is only needed against power loss.
