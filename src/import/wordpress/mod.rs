@@ -357,6 +357,23 @@ async fn import_item(
     Ok(())
 }
 
+/// Where an uploaded file sits inside `wp-content/uploads`: after that folder
+/// in the URL, or (WordPress.com) the `YYYY/MM/file` path after the host.
+fn uploads_path(url: &str) -> Option<&str> {
+    if let Some((_, rel)) = url.split_once("/wp-content/uploads/") {
+        return Some(rel);
+    }
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = &rest[rest.find('/')? + 1..];
+    let b = path.as_bytes();
+    let dated = b.len() > 8
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'/'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'/';
+    (dated && !path.contains("..")).then_some(path)
+}
+
 /// The featured image: from the uploads copy when given, else listed as left behind.
 async fn photo(
     store: &Arc<dyn Store>,
@@ -370,7 +387,7 @@ async fn photo(
         report.external_media.push(url.clone());
         return Ok(None);
     };
-    let Some(rel) = url.split_once("/wp-content/uploads/").map(|(_, r)| r) else {
+    let Some(rel) = uploads_path(url) else {
         report.external_media.push(url.clone());
         return Ok(None);
     };
@@ -410,6 +427,14 @@ mod tests {
             "2013-01-11T20:22:19+00:00"
         );
         assert!(when("0000-00-00 00:00:00", "0000-00-00 00:00:00", tz).is_none());
+    }
+
+    #[test]
+    fn uploads_are_found_by_their_dated_path() {
+        assert_eq!(uploads_path("https://old.example/wp-content/uploads/2013/03/a.jpg"), Some("2013/03/a.jpg"));
+        assert_eq!(uploads_path("https://x.files.wordpress.com/2008/06/b.jpg"), Some("2008/06/b.jpg"));
+        assert_eq!(uploads_path("https://old.example/images/c.jpg"), None);
+        assert_eq!(uploads_path("https://old.example/2008/06/../../etc/passwd"), None);
     }
 
     #[test]

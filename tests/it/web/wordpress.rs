@@ -259,3 +259,32 @@ async fn export_then_import_into_an_empty_site_gives_the_same_site() {
     let xml = std::fs::read_to_string(&out).unwrap();
     assert!(xml.contains("/2013/01/11/markup-html-tags-and-formatting/</link>"));
 }
+
+#[tokio::test]
+async fn featured_images_come_from_a_copy_of_the_uploads_folder() {
+    let first = spawn_app().await;
+    let without = run(&first, &export_file()).await.unwrap();
+    assert!(!without.external_media.is_empty(), "without --media the old addresses are listed");
+    // A copy of wp-content/uploads holding those files.
+    let uploads = tempfile::tempdir().unwrap();
+    for url in &without.external_media {
+        let rel = &url[url.find(".com/").unwrap() + 5..];
+        let file = uploads.path().join(rel);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, crate::common::jpeg(640, 400)).unwrap();
+    }
+    let second = spawn_app().await;
+    let opts =
+        Options { media: Some(uploads.path().to_owned()), media_root: second.cfg.media_dir(), tz: second.cfg.tz() };
+    let with = import(&second.store, &export_file(), &opts, &Quiet).await.unwrap();
+    assert!(with.external_media.is_empty(), "{:?}", with.external_media);
+    assert_eq!(with.imported["images"], without.external_media.len() as u64);
+    let all = second.store.list_articles(&ArticleQuery { limit: 500, ..Default::default() }).await.unwrap();
+    let with_photo: Vec<_> = all.items.iter().filter(|a| a.photo.is_some()).collect();
+    assert_eq!(with_photo.len(), without.external_media.len());
+    let a = with_photo[0];
+    let (status, html) = second.get(&a.permalink(second.cfg.tz())).await;
+    assert_eq!(status, 200);
+    let src = crate::common::attrs(&html, "figure img", "src").remove(0);
+    assert_eq!(second.http.get(second.url(&src)).send().await.unwrap().status().as_u16(), 200);
+}
