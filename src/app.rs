@@ -108,9 +108,11 @@ impl App {
         };
         let router = crate::web::router(state);
         tracing::info!(addr = %addr, "serving");
-        let result = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let limits = crate::web::server::Limits {
+            header_timeout: Duration::from_secs(self.state.cfg.server.header_timeout_secs.max(1)),
+            max_connections: self.state.cfg.server.max_connections,
+        };
+        let result = crate::web::server::serve(self.listener, router, limits, shutdown).await;
         ticker.abort();
         announcer.abort();
         listener.abort();

@@ -162,6 +162,10 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// Seconds a request may take before it is answered 408/503.
     pub request_timeout_secs: u64,
+    /// Seconds a client has to send a request's headers before the connection is closed.
+    pub header_timeout_secs: u64,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
     /// Largest request body outside uploads, in bytes.
     pub max_body_bytes: usize,
     /// Largest photo upload, in bytes.
@@ -255,6 +259,8 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             request_timeout_secs: 30,
+            header_timeout_secs: 10,
+            max_connections: 2048,
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 20 * 1024 * 1024,
             trusted_proxies: Vec::new(),

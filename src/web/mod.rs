@@ -13,6 +13,7 @@ pub mod media;
 pub mod metrics;
 pub mod public;
 pub mod search;
+pub mod server;
 pub mod share;
 pub mod signing;
 pub mod syndication;
