@@ -43,7 +43,7 @@ function describe(violations) {
   return violations.map((v) => `${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("\n  ")}`).join("\n");
 }
 
-const PUBLIC = [["front page", "/"], ["article with comments", SEED_PATH], ["section", "/section/world/"], ["tag", "/tag/ukraine/"], ["404", "/no-such-page/"]];
+const PUBLIC = [["front page", "/"], ["article with comments", SEED_PATH], ["section", "/section/world/"], ["tag", "/tag/ukraine/"], ["search results", "/search?q=Biden+summit"], ["search with no results", "/search?q=Genva"], ["404", "/no-such-page/"]];
 const ADMIN = [["admin login", null], ["admin editor", "/admin/articles/new"], ["moderation queue", "/admin/comments"], ["admin article list", "/admin"]];
 
 for (const [device, options] of [["phone", PHONE], ["desktop", DESKTOP]]) {
