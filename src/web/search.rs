@@ -99,6 +99,15 @@ fn day_start(s: &str, tz: chrono_tz::Tz) -> Result<Option<chrono::DateTime<Utc>>
     Ok(start.map(|t| t.with_timezone(&Utc)))
 }
 
+fn shown_date(s: &str) -> String {
+    let s = s.trim();
+    if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {
+        s.to_owned()
+    } else {
+        String::new()
+    }
+}
+
 /// Turns the form into a store request; problems with the filters are
 /// reported, and the filter is left out, rather than refused.
 pub fn request(p: &SearchParams, tz: chrono_tz::Tz, public: bool) -> (SearchRequest, Vec<String>, u32) {
@@ -212,8 +221,9 @@ async fn show(State(state): State<AppState>, Query(p): Query<SearchParams>) -> R
         q: p.q.chars().take(crate::domain::search::MAX_QUERY_CHARS).collect(),
         section: p.section.clone(),
         author: p.author.clone(),
-        from: p.from.clone(),
-        to: p.to.clone(),
+        // A date field holds only a date; what was not one is named in a note instead.
+        from: shown_date(&p.from),
+        to: shown_date(&p.to),
     };
     let mut res = render(&state, "public/search.html", &ctx)?;
     let h = res.headers_mut();
