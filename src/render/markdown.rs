@@ -63,16 +63,20 @@ pub fn plain_text(md: &str) -> String {
 /// decoded, blocks separated), for the search index.
 pub fn html_text(html: &str) -> String {
     // A space before every tag keeps words of adjacent blocks apart.
-    let spaced = html.replace('<', " <");
-    let cleaned = ammonia::Builder::empty().clean(&spaced).to_string();
-    let text = cleaned
+    collapse_whitespace(&strip_tags(&html.replace('<', " <")))
+}
+
+/// Drops every tag (and the content of scripts and styles) and decodes what
+/// ammonia escaped, keeping the text's own line breaks.
+pub fn strip_tags(html: &str) -> String {
+    let cleaned = ammonia::Builder::empty().clean(html).to_string();
+    cleaned
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&");
-    collapse_whitespace(&text)
+        .replace("&amp;", "&")
 }
 
 /// Returns at most `max_chars` characters of plain text, cut at a word
@@ -402,7 +406,8 @@ fn starts_elision(next: &[char]) -> bool {
     word_ends && ELIDED_WORDS.contains(&word.to_lowercase().as_str())
 }
 
-fn escape_text(text: &str) -> String {
+/// Escapes text for HTML and XML (`& < > " '`).
+pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -14,21 +14,17 @@ use crate::import::wordpress::SOURCE;
 use crate::web::public::moved;
 
 /// The post id an old `/?p=ID` or `/?page_id=ID` link carries.
-fn post_id(query: &str) -> Option<&str> {
-    form_urlencoded_pairs(query)
-        .find(|(k, v)| (*k == "p" || *k == "page_id") && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-        .map(|(_, v)| v)
-}
-
-fn form_urlencoded_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
-    query.split('&').filter_map(|kv| kv.split_once('='))
+fn post_id(query: &str) -> Option<String> {
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, v)| (k == "p" || k == "page_id") && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(_, v)| v.into_owned())
 }
 
 /// Answers `/?p=ID` before the page cache, whose key ignores `p`.
 pub async fn post_links(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.uri().path() == "/" {
         if let Some(id) = req.uri().query().and_then(post_id) {
-            return match target(&state, id).await {
+            return match target(&state, &id).await {
                 Ok(Some(to)) => moved(&to),
                 Ok(None) => AppError::NotFound.into_response(),
                 Err(e) => e.into_response(),
@@ -73,8 +69,8 @@ mod tests {
 
     #[test]
     fn only_numeric_post_ids_are_read() {
-        assert_eq!(post_id("p=12"), Some("12"));
-        assert_eq!(post_id("utm=x&page_id=7"), Some("7"));
+        assert_eq!(post_id("p=12").as_deref(), Some("12"));
+        assert_eq!(post_id("utm=x&page_id=7").as_deref(), Some("7"));
         assert_eq!(post_id("p=abc"), None);
         assert_eq!(post_id("page=2"), None);
     }

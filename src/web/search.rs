@@ -58,17 +58,18 @@ pub struct ResultView {
 
 /// Escapes a snippet and turns the store's match markers into `<mark>`.
 pub fn highlight(snippet: &str) -> String {
-    let mut out = String::with_capacity(snippet.len() + 32);
-    for c in snippet.chars() {
-        match c {
-            MARK_START => out.push_str("<mark>"),
-            MARK_END => out.push_str("</mark>"),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    let esc = crate::render::markdown::escape_text;
+    let mut parts = snippet.split(MARK_START);
+    let mut out = esc(parts.next().unwrap_or(""));
+    for part in parts {
+        match part.split_once(MARK_END) {
+            Some((matched, rest)) => {
+                out.push_str("<mark>");
+                out.push_str(&esc(matched));
+                out.push_str("</mark>");
+                out.push_str(&esc(rest));
+            }
+            None => out.push_str(&esc(part)),
         }
     }
     out
@@ -209,7 +210,8 @@ async fn show(State(state): State<AppState>, Query(p): Query<SearchParams>) -> R
     pager.prev = pager.prev.map(|_| search_url(&p, &p.q, Some(page - 1)));
     pager.next = pager.next.map(|_| search_url(&p, &p.q, Some(page + 1)));
     let ctx = SearchCtx {
-        sections: state.store.list_sections().await?.iter().map(TermView::section).collect(),
+        // The menu already lists the sections; the filter offers the same ones.
+        sections: layout.nav.iter().map(|l| TermView { name: l.name.clone(), url: l.url.clone() }).collect(),
         results: found.items.iter().map(|h| ResultView::new(h, tz)).collect(),
         total: found.total,
         count_cap: crate::store::COUNT_CAP,

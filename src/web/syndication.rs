@@ -279,9 +279,7 @@ struct Oembed {
     thumbnail_height: Option<u32>,
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
+use crate::render::markdown::escape_text as escape;
 
 async fn show_oembed(State(state): State<AppState>, Query(q): Query<OembedQuery>) -> Result<Response, AppError> {
     if q.format.as_deref().is_some_and(|f| f != "json") {

@@ -83,9 +83,7 @@ pub struct Notes {
     pub unknown_shortcodes: Vec<String>,
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use crate::render::markdown::escape_text as escape;
 
 fn starts_block(chunk: &str) -> bool {
     let Some(rest) = chunk.strip_prefix('<') else { return false };
@@ -180,14 +178,7 @@ pub fn comment_text(html: &str) -> String {
     let s = html.replace("\r\n", "\n");
     let s = BREAK.replace_all(&s, "\n");
     let s = PARA_END.replace_all(&s, "\n\n");
-    let cleaned = ammonia::Builder::empty().clean(&s).to_string();
-    let text = cleaned
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&");
+    let text = crate::render::markdown::strip_tags(&s);
     let mut out = String::new();
     for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
         if !out.is_empty() {

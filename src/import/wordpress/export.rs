@@ -26,9 +26,7 @@ pub struct Exported {
     pub attachments: u64,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use crate::render::markdown::escape_text as esc;
 
 /// Wraps text in CDATA, splitting any `]]>` inside it.
 fn cdata(s: &str) -> String {
@@ -62,8 +60,7 @@ async fn each_article(store: &Arc<dyn Store>, mut f: impl FnMut(Article) -> anyh
         let page = store.list_articles(&q).await?;
         let n = page.items.len() as u32;
         for a in page.items {
-            // The list leaves out corrections; the full article has them.
-            f(store.get_article(a.id).await?.unwrap_or(a))?;
+            f(a)?;
         }
         if n < 200 {
             return Ok(());
@@ -85,7 +82,11 @@ pub async fn export(
     let mut authors = BTreeMap::new();
     let mut sections = BTreeMap::new();
     let mut tags = BTreeMap::new();
+    // One pass over the list gathers the terms (which come first in the file)
+    // and the ids; each article is then read afresh as it is written.
+    let mut articles = Vec::new();
     each_article(store, |a| {
+        articles.push(a.id);
         for t in &a.authors {
             authors.insert(t.slug.clone(), t.name.clone());
         }
@@ -147,12 +148,7 @@ pub async fn export(
     }
 
     let mut done = Exported::default();
-    let mut articles = Vec::new();
-    each_article(store, |a| {
-        articles.push(a.id);
-        Ok(())
-    })
-    .await?;
+
     // Attachment ids follow the largest article id, so they never collide.
     let mut next_attachment = articles.iter().map(|id| id.0).max().unwrap_or(0) + 1;
     for id in articles {
@@ -247,7 +243,7 @@ pub async fn export(
                 cdata(&clocal),
                 cdata(&cgmt),
                 // A WordPress comment is HTML; ours is text, so its `<` is escaped.
-                cdata(&c.body.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")),
+                cdata(&esc(&c.body)),
                 approved,
                 c.parent_id.map_or(0, |p| p.0),
             ));
