@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod intel;
 pub mod mail;
 pub mod media;
 pub mod render;
