@@ -305,7 +305,8 @@ impl ArticleInput {
     /// Checks every field, trims text and fills the slug from the headline when empty; returns all problems at once.
     pub fn normalize(mut self) -> Result<ArticleInput, FieldErrors> {
         let mut e = FieldErrors::default();
-        self.headline = self.headline.trim().to_owned();
+        self.headline = super::clean_text(self.headline.trim());
+        self.body = super::clean_text(&self.body);
         if self.headline.is_empty() {
             e.add("headline", "Enter a headline.");
         }
@@ -337,7 +338,7 @@ impl ArticleInput {
         if let Some(p) = self.photo.as_mut() {
             p.caption = clean_opt(p.caption.take());
             p.credit = clean_opt(p.credit.take());
-            p.alt = p.alt.trim().to_owned();
+            p.alt = super::clean_text(p.alt.trim());
             if p.alt.is_empty() {
                 e.add("photo_alt", "Describe the photo for readers who cannot see it.");
             }
@@ -353,13 +354,13 @@ impl ArticleInput {
 }
 
 fn clean_opt(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+    v.map(|s| super::clean_text(s.trim())).filter(|s| !s.is_empty())
 }
 
 fn clean_list(v: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for s in v {
-        let s = s.trim().to_owned();
+        let s = super::clean_text(s.trim());
         if !s.is_empty() && !out.iter().any(|o| slugify(o) == slugify(&s)) {
             out.push(s);
         }

@@ -130,7 +130,7 @@ impl CommentInput {
     /// Checks every field; over-long input is refused, never cut.
     pub fn normalize(mut self, rules: &DiscussionRules) -> Result<CommentInput, FieldErrors> {
         let mut e = FieldErrors::default();
-        self.name = self.name.trim().to_owned();
+        self.name = super::clean_text(self.name.trim());
         if self.name.is_empty() {
             e.add("name", "Enter your name.");
         } else if self.name.chars().count() > 100 {
@@ -144,7 +144,7 @@ impl CommentInput {
             Ok(u) => self.url = u,
             Err(m) => e.add("url", m),
         }
-        let body = self.body.replace("\r\n", "\n");
+        let body = super::clean_text(&self.body);
         match check_body(&body, rules.max_chars) {
             Ok(b) => self.body = b.to_owned(),
             Err(m) => {

@@ -49,6 +49,16 @@ impl std::fmt::Display for FieldErrors {
 }
 
 /// Makes a URL slug from any text: lower-case ASCII letters, digits and hyphens.
+/// Removes what no person types and XML cannot carry: control characters
+/// other than tab and line feed (a carriage return is dropped, so CR LF
+/// becomes LF) and the non-characters U+FFFE and U+FFFF. One such character in
+/// a headline or a commenter's name would otherwise make every feed and
+/// sitemap that shows it unreadable XML.
+#[must_use]
+pub fn clean_text(text: &str) -> String {
+    text.chars().filter(|c| !matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')).collect()
+}
+
 pub fn slugify(text: &str) -> String {
     // Apostrophes join words ("Zürich’s" is one word), they do not split them.
     let s = slug::slugify(text.replace(['\'', '’', '‘'], ""));
@@ -82,6 +92,12 @@ pub fn parse_slug(raw: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_text_drops_what_xml_cannot_carry_and_keeps_the_rest() {
+        assert_eq!(clean_text("Talks\u{1}\u{8} resume\u{fffe}\r\nin Geneva\u{ffff}"), "Talks resume\nin Geneva");
+        assert_eq!(clean_text("tab\tand ünïcode — “quotes” 日本"), "tab\tand ünïcode — “quotes” 日本");
+    }
 
     #[test]
     fn slugify_turns_headlines_into_ascii_slugs() {

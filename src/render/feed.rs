@@ -15,6 +15,9 @@ pub struct FeedItem {
     pub url: String,
     pub title: String,
     pub summary: String,
+    /// The summary as HTML (escaped text), for RSS's `<description>`, which
+    /// readers take as HTML: the template escapes it once more for XML.
+    pub summary_html: String,
     /// Sanitised HTML with absolute links; empty when the site serves summaries only.
     pub content_html: String,
     pub published_rfc822: String,
@@ -72,6 +75,7 @@ impl FeedItem {
             id: url.clone(),
             url,
             title: v.headline.clone(),
+            summary_html: crate::render::markdown::escape_text(&v.excerpt),
             summary: v.excerpt.clone(),
             content_html: absolutize(&v.body_html, base),
             published_rfc822: published.to_rfc2822(),

@@ -268,14 +268,30 @@ fn allowed_attributes() -> HashMap<&'static str, HashSet<&'static str>> {
 }
 
 /// Narrows attributes the allowlist admits by name: code classes must be
-/// `language-*` and ids must carry the footnote prefix.
+/// `language-*`, ids must carry the footnote prefix, and images must come from
+/// this site (readers load nothing from a third party; a foreign image keeps
+/// its alt text and loses its address).
 fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<std::borrow::Cow<'u, str>> {
     match (element, attribute) {
         ("code", "class") => language_classes(value).map(Into::into),
+        ("img", "src") => is_own_path(value).then(|| value.into()),
         (_, "id") if is_footnote_id(value) => Some(value.into()),
         (_, "id") => None,
         _ => Some(value.into()),
     }
+}
+
+/// An address on this site: a path (`/media/…`) or a relative reference
+/// (`x.jpg`), never `//host` or `/\\host` (which browsers read as another
+/// host), never a scheme (`https:`, `data:`), and nothing a browser would
+/// strip and reread (controls, spaces, backslashes).
+fn is_own_path(value: &str) -> bool {
+    let v = value.as_bytes();
+    let scheme = value.find(':').is_some_and(|colon| !value[..colon].contains(['/', '?', '#']));
+    !v.is_empty()
+        && !scheme
+        && !v.starts_with(b"//")
+        && !v.iter().any(|b| b.is_ascii_control() || *b == b'\\' || *b == b' ')
 }
 
 fn language_classes(value: &str) -> Option<String> {
@@ -478,6 +494,26 @@ mod tests {
             assert_neutralised(&html);
             assert!(sanitize_html(&html).contains(">x</a>"));
         }
+    }
+
+    #[test]
+    fn images_from_other_sites_lose_their_address_and_keep_their_alt() {
+        for src in [
+            "https://tracker.example/p.gif",
+            "http://evil.example/x.png",
+            "//evil.example/x.png",
+            "/\\evil.example/x.png",
+            " //evil.example/x.png",
+            "/media/1/x.jpg /\\evil",
+        ] {
+            let out = sanitize_html(&format!("<img src=\"{src}\" alt=\"A boat\">"));
+            assert!(!out.contains("src="), "{src} → {out}");
+            assert!(out.contains("alt=\"A boat\""), "{out}");
+        }
+        let own = sanitize_html(r#"<img src="/media/3/harbour-960.jpg" alt="Harbour">"#);
+        assert!(own.contains(r#"src="/media/3/harbour-960.jpg""#), "{own}");
+        let md = render_markdown("![x](https://tracker.example/p.gif)");
+        assert!(!md.contains("tracker.example"), "{md}");
     }
 
     #[test]

@@ -92,6 +92,9 @@ fn format_value(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> R
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
+            // Control characters XML cannot carry (input is cleaned of them;
+            // this keeps older data and every other source safe too).
+            0..=8 | 11 | 12 | 14..=31 => "",
             _ => continue,
         };
         out.write_str(&text[last..i]).map_err(fail)?;
