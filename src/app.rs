@@ -27,6 +27,8 @@ pub struct AppState {
     pub signer: Arc<crate::web::signing::Signer>,
     /// Report content changes here (clears caches on every node).
     pub changes: crate::changes::Changes,
+    /// Readers' comments go through here, committed in batches.
+    pub comments: crate::service::writer::CommentWriter,
 }
 
 /// A built application, bound to its address and ready to run.
@@ -36,10 +38,27 @@ pub struct App {
     announcements: tokio::sync::mpsc::Receiver<()>,
 }
 
+/// Fails early, and plainly, when the data folder cannot be written to.
+fn check_writable(dir: &std::path::Path) -> anyhow::Result<()> {
+    let probe = dir.join(format!(".dateline-write-check-{}", std::process::id()));
+    match std::fs::write(&probe, b"") {
+        Ok(()) => {
+            std::fs::remove_file(&probe).ok();
+            Ok(())
+        }
+        Err(e) => anyhow::bail!(
+            "the data folder {} is not writable ({e}). Dateline keeps its database, media and keys there: \
+             mount it read-write, give this user write access, or choose another folder with --data",
+            dir.display()
+        ),
+    }
+}
+
 /// Opens and migrates the store named by the configuration, creating the data folder.
 pub async fn open_store(cfg: &Config) -> anyhow::Result<Arc<dyn Store>> {
     std::fs::create_dir_all(&cfg.data_dir)
         .with_context(|| format!("cannot create the data folder {}", cfg.data_dir.display()))?;
+    check_writable(&cfg.data_dir)?;
     let url = cfg.database_url();
     let store = crate::store::open_with(&url, &cfg.database.pool())
         .await
@@ -69,9 +88,13 @@ impl App {
         crate::web::auth::announce_setup_link(&store, &cfg).await?;
         let signer =
             crate::web::signing::Signer::load(&*store, &cfg.data_dir).await.context("cannot load the signing key")?;
-        let cache = Arc::new(PageCache::new(cfg.cache.enabled, cfg.cache.max_entries));
+        let cache =
+            Arc::new(PageCache::new(cfg.cache.enabled, cfg.cache.max_entries, cfg.cache.max_megabytes * 1024 * 1024));
         let (changes, announcements) = crate::changes::Changes::new(cache.clone());
+        // SQLite has one writer; PostgreSQL commits a few batches side by side.
+        let writers = if crate::store::is_postgres(&cfg.database_url()) { 4 } else { 1 };
         let state = AppState {
+            comments: crate::service::writer::CommentWriter::start(store.clone(), writers),
             signer: Arc::new(signer),
             changes,
             cache,

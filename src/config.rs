@@ -236,6 +236,9 @@ pub struct CacheConfig {
     pub enabled: bool,
     /// Largest number of cached pages kept at once.
     pub max_entries: usize,
+    /// Memory the cached pages may take, all three encodings counted, in MB.
+    /// When full, the pages stored longest ago make room.
+    pub max_megabytes: usize,
 }
 
 impl Default for Config {
@@ -284,7 +287,7 @@ impl Default for SiteConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig { enabled: true, max_entries: 5_000 }
+        CacheConfig { enabled: true, max_entries: 5_000, max_megabytes: 32 }
     }
 }
 
@@ -345,8 +348,8 @@ impl Config {
             .unwrap_or_else(|| Config::default().data_dir);
         let mut fig = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(dir.join("dateline.toml")))
-            .merge(Env::prefixed("DATELINE_").split("__").ignore(&["data_dir"]));
-        if let Ok(url) = std::env::var("DATABASE_URL") {
+            .merge(Env::prefixed("DATELINE_").split("__").ignore(&["data_dir", "log", "log_format"]));
+        if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
             fig = fig.merge(Serialized::default("database.url", url));
         }
         let mut cfg: Config = fig.extract().map_err(Box::new)?;

@@ -9,13 +9,17 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::config::Config;
-use crate::domain::{ArticleInput, BodyFormat, Kind, Status};
+use crate::domain::{ArticleInput, BodyFormat, CommentStatus, Kind, Status};
+use crate::store::{CommentWrite, NewComment};
 
 #[derive(clap::Args, Debug)]
 pub struct GenerateArgs {
     /// How many published articles to add.
     #[arg(long, default_value_t = 1000)]
     articles: u32,
+    /// How many approved reader comments to spread over the new articles.
+    #[arg(long, default_value_t = 0)]
+    comments: u32,
     /// The random seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -79,6 +83,54 @@ fn title_case(s: &str) -> String {
         .join(" ")
 }
 
+/// Adds `count` approved comments to random articles of `made`, a thousand per transaction.
+async fn comments(
+    store: &dyn crate::store::Store,
+    rng: &mut StdRng,
+    words: &Words,
+    made: &[(crate::domain::ArticleId, chrono::DateTime<Utc>)],
+    count: u32,
+) -> anyhow::Result<()> {
+    if count == 0 || made.is_empty() {
+        return Ok(());
+    }
+    let bar = ProgressBar::new(u64::from(count));
+    if let Ok(style) = ProgressStyle::with_template("comments   [{bar:40}] {pos}/{len} {per_sec} {eta}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let mut batch = Vec::with_capacity(1000);
+    for i in 0..count {
+        let (article, published) = made[rng.gen_range(0..made.len())];
+        let reader = rng.gen_range(1..=5000);
+        let text: Vec<String> = (0..rng.gen_range(1..=3)).map(|_| words.sentence(rng, 14)).collect();
+        batch.push(CommentWrite {
+            comment: NewComment {
+                article_id: article,
+                parent_id: None,
+                author_name: format!("Reader {reader}"),
+                author_email: format!("reader{reader}@example.org"),
+                author_url: None,
+                body: text.join(" "),
+                status: CommentStatus::Approved,
+                visitor: None,
+                ip: "127.0.0.1".into(),
+                spam_score: None,
+                notify: false,
+                staff: false,
+            },
+            mails: Vec::new(),
+            at: published + Duration::minutes(rng.gen_range(1..=4320)),
+        });
+        if batch.len() == 1000 || i + 1 == count {
+            store.create_comments(&batch).await.context("comments")?;
+            bar.inc(batch.len() as u64);
+            batch.clear();
+        }
+    }
+    bar.finish();
+    Ok(())
+}
+
 pub async fn run(cfg: Config, args: GenerateArgs) -> anyhow::Result<()> {
     let store = crate::app::open_store(&cfg).await?;
     let mut rng = StdRng::seed_from_u64(args.seed);
@@ -89,6 +141,7 @@ pub async fn run(cfg: Config, args: GenerateArgs) -> anyhow::Result<()> {
     if let Ok(style) = ProgressStyle::with_template("generating [{bar:40}] {pos}/{len} {per_sec} {eta}") {
         bar.set_style(style.progress_chars("=> "));
     }
+    let mut made = Vec::with_capacity(args.articles as usize);
     for i in 0..args.articles {
         let paragraphs: Vec<String> = (0..rng.gen_range(3..=6))
             .map(|_| (0..rng.gen_range(2..=5)).map(|_| words.sentence(&mut rng, 12)).collect::<Vec<_>>().join(" "))
@@ -110,10 +163,12 @@ pub async fn run(cfg: Config, args: GenerateArgs) -> anyhow::Result<()> {
             published_at: Some(start + offset),
             comments_open: true,
         };
-        store.create_article(&input, None, start + offset).await.with_context(|| format!("article {i}"))?;
+        let a = store.create_article(&input, None, start + offset).await.with_context(|| format!("article {i}"))?;
+        made.push((a.id, start + offset));
         bar.inc(1);
     }
     bar.finish();
-    println!("Generated {} articles (seed {}).", args.articles, args.seed);
+    comments(store.as_ref(), &mut rng, &words, &made, args.comments).await?;
+    println!("Generated {} articles and {} comments (seed {}).", args.articles, args.comments, args.seed);
     Ok(())
 }

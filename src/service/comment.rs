@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::app::AppState;
 use crate::domain::{self, spam, Article, Comment, CommentId, CommentInput, CommentStatus};
 use crate::error::AppError;
-use crate::store::{NewComment, NewMail};
+use crate::store::{CommentPost, CommentWrite, NewComment, NewMail, PostOutcome};
 
 /// How long an unsubscribe link works.
 const UNSUBSCRIBE_DAYS: i64 = 366;
@@ -41,16 +41,28 @@ pub async fn spam_score(state: &AppState, text: &str) -> Result<Option<spam::Spa
 pub struct Poster<'a> {
     pub visitor: Option<&'a str>,
     pub ip: &'a str,
+    /// The rate-limit keys the comment counts against (address, email).
+    pub limits: Vec<String>,
 }
 
-/// Screens and stores a new reader comment with the mails it causes, in one transaction.
+/// What became of a reader's comment.
+pub enum Posted {
+    /// Stored and committed (approved, held or marked as spam).
+    Stored(Box<Comment>),
+    /// Over a rate limit: nothing was stored; the poster may try again after this long.
+    Limited(Duration),
+}
+
+/// Screens a new reader comment, then counts it against its rate limits and
+/// stores it with the mails it causes through the batching writer; answers
+/// once the comment is committed.
 pub async fn post(
     state: &AppState,
     article: &Article,
     input: CommentInput,
     who: Poster<'_>,
     now: DateTime<Utc>,
-) -> Result<Comment, AppError> {
+) -> Result<Posted, AppError> {
     let rules = state.cfg.comments.rules();
     let trusted = match who.visitor {
         Some(v) => state.store.is_trusted_browser(v, &input.email).await?,
@@ -100,12 +112,21 @@ pub async fn post(
         notify: input.notify,
         staff: false,
     };
-    let comment = state.store.create_comment(&new, &mails, now).await?;
+    let post = CommentPost {
+        limits: who.limits,
+        window: Duration::seconds(i64::from(state.cfg.comments.rate_window_secs)),
+        burst: state.cfg.comments.rate_burst,
+        write: CommentWrite { comment: new, mails, at: now },
+    };
+    let comment = match state.comments.post(post).await? {
+        PostOutcome::Stored(c) => *c,
+        PostOutcome::Limited(wait) => return Ok(Posted::Limited(wait)),
+    };
     if comment.status == CommentStatus::Approved {
         after_approval(state, article, &comment, now).await?;
         state.changes.changed();
     }
-    Ok(comment)
+    Ok(Posted::Stored(Box::new(comment)))
 }
 
 fn smart_headline(a: &Article) -> String {

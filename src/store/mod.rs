@@ -53,6 +53,20 @@ pub(crate) fn sqlx_error(e: impl Into<sqlx::Error>) -> StoreError {
         {
             return StoreError::Unavailable(d.message().to_owned())
         }
+        // PostgreSQL out of disk space (53100); SQLite's disk full (13), I/O
+        // errors (10 and its extended codes) and busy or locked database (5, 6):
+        // the write did not happen and may succeed later.
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("53100") => {
+            return StoreError::Unavailable(d.message().to_owned())
+        }
+        sqlx::Error::Database(d)
+            if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+                && d.code()
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .is_some_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13)) =>
+        {
+            return StoreError::Unavailable(d.message().to_owned())
+        }
         sqlx::Error::RowNotFound => return StoreError::NotFound,
         sqlx::Error::Io(_)
         | sqlx::Error::PoolTimedOut
@@ -360,6 +374,32 @@ pub struct NewComment {
     pub staff: bool,
 }
 
+/// One comment to store, with the mails it causes and the time it was posted.
+#[derive(Debug, Clone)]
+pub struct CommentWrite {
+    pub comment: NewComment,
+    pub mails: Vec<NewMail>,
+    pub at: DateTime<Utc>,
+}
+
+/// A reader's comment as the batching writer stores it: the rate-limit keys it
+/// counts against (each allows `burst` within `window`), then the comment.
+#[derive(Debug, Clone)]
+pub struct CommentPost {
+    pub limits: Vec<String>,
+    pub window: chrono::Duration,
+    pub burst: u32,
+    pub write: CommentWrite,
+}
+
+/// What became of a [`CommentPost`].
+#[derive(Debug, Clone)]
+pub enum PostOutcome {
+    Stored(Box<Comment>),
+    /// A key was over its limit: nothing was stored; try again after this long.
+    Limited(chrono::Duration),
+}
+
 /// A message for the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMail {
@@ -391,11 +431,19 @@ pub struct CommentQuery {
 #[async_trait]
 pub trait CommentStore: Send + Sync {
     /// Stores a comment and the mails it causes in one transaction.
-    async fn create_comment(&self, c: &NewComment, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<Comment>;
+    async fn create_comment(&self, c: &NewComment, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<Comment> {
+        let write = CommentWrite { comment: c.clone(), mails: mails.to_vec(), at: now };
+        self.create_comments(std::slice::from_ref(&write)).await?.pop().ok_or(StoreError::NotFound)
+    }
+    /// Stores several comments (each with its mails) in one transaction: one
+    /// commit for the lot, which is how comment posting batches its writes.
+    async fn create_comments(&self, batch: &[CommentWrite]) -> StoreResult<Vec<Comment>>;
     /// Fetches one comment.
     async fn get_comment(&self, id: CommentId) -> StoreResult<Option<Comment>>;
     /// Lists an article's comments with the given statuses, oldest first.
     async fn list_article_comments(&self, article: ArticleId, statuses: &[CommentStatus]) -> StoreResult<Vec<Comment>>;
+    /// Whether this email already posted this very text on the article (any status).
+    async fn is_duplicate_comment(&self, article: ArticleId, email: &str, body: &str) -> StoreResult<bool>;
     /// Lists the pending comments one browser posted on an article.
     async fn list_visitor_pending(&self, article: ArticleId, visitor: &str) -> StoreResult<Vec<Comment>>;
     /// Lists comments for moderators, newest first.
@@ -436,6 +484,9 @@ pub trait CommentStore: Send + Sync {
         window: chrono::Duration,
         max: u32,
     ) -> StoreResult<Option<chrono::Duration>>;
+    /// Counts each post against its rate limits and stores the ones within
+    /// them, all in one transaction: the group commit behind comment posting.
+    async fn post_comments(&self, posts: &[CommentPost]) -> StoreResult<Vec<PostOutcome>>;
     /// Queues mails.
     async fn enqueue_mails(&self, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()>;
     /// Takes up to `limit` due mails (they are not due again for a while).

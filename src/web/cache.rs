@@ -33,12 +33,33 @@ pub struct CachedPage {
     brotli: Bytes,
 }
 
+impl CachedPage {
+    fn bytes(&self) -> usize {
+        self.identity.len() + self.gzip.len() + self.brotli.len()
+    }
+}
+
+/// The stored pages: each with the generation it was rendered in and the
+/// order it was stored in, and the bytes they take together.
+#[derive(Default)]
+struct Pages {
+    map: HashMap<String, Entry>,
+    bytes: usize,
+    stored: u64,
+}
+
+struct Entry {
+    generation: u64,
+    stored: u64,
+    page: Arc<CachedPage>,
+}
+
 /// The in-memory cache of rendered public pages.
 pub struct PageCache {
     enabled: bool,
     max_entries: usize,
-    /// Each page with the generation it was rendered in.
-    pages: RwLock<HashMap<String, (u64, Arc<CachedPage>)>>,
+    max_bytes: usize,
+    pages: RwLock<Pages>,
     generation: AtomicU64,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -46,11 +67,12 @@ pub struct PageCache {
 
 impl PageCache {
     /// Makes an empty cache.
-    pub fn new(enabled: bool, max_entries: usize) -> PageCache {
+    pub fn new(enabled: bool, max_entries: usize, max_bytes: usize) -> PageCache {
         PageCache {
             enabled,
             max_entries,
-            pages: RwLock::new(HashMap::new()),
+            max_bytes,
+            pages: RwLock::new(Pages::default()),
             generation: AtomicU64::new(0),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -70,9 +92,9 @@ impl PageCache {
     /// Returns the page if it is current, or else its stale copy.
     fn get(&self, key: &str) -> Result<Arc<CachedPage>, Option<Arc<CachedPage>>> {
         let pages = self.pages.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match pages.get(key) {
-            Some((g, page)) if *g == self.generation.load(Ordering::SeqCst) => Ok(page.clone()),
-            Some((_, stale)) => Err(Some(stale.clone())),
+        match pages.map.get(key) {
+            Some(e) if e.generation == self.generation.load(Ordering::SeqCst) => Ok(e.page.clone()),
+            Some(e) => Err(Some(e.page.clone())),
             None => Err(None),
         }
     }
@@ -83,10 +105,36 @@ impl PageCache {
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
         }
-        if pages.len() >= self.max_entries && !pages.contains_key(&key) {
-            pages.clear();
+        let size = page.bytes();
+        if size > self.max_bytes / 4 {
+            return; // one huge page must not push out everything else
         }
-        pages.insert(key, (generation, page));
+        pages.stored += 1;
+        let entry = Entry { generation, stored: pages.stored, page };
+        if let Some(old) = pages.map.insert(key, entry) {
+            pages.bytes -= old.page.bytes();
+        }
+        pages.bytes += size;
+        if pages.bytes > self.max_bytes || pages.map.len() > self.max_entries {
+            pages.evict(self.max_bytes / 4 * 3, self.max_entries / 4 * 3);
+        }
+    }
+}
+
+impl Pages {
+    /// Drops the pages stored longest ago until both budgets are met (with
+    /// room to spare, so a full cache does not evict on every insert).
+    fn evict(&mut self, bytes: usize, entries: usize) {
+        let mut order: Vec<(u64, String)> = self.map.iter().map(|(k, e)| (e.stored, k.clone())).collect();
+        order.sort_unstable();
+        for (_, key) in order {
+            if self.bytes <= bytes && self.map.len() <= entries {
+                break;
+            }
+            if let Some(e) = self.map.remove(&key) {
+                self.bytes -= e.page.bytes();
+            }
+        }
     }
 }
 
@@ -106,6 +154,34 @@ fn cache_key(req: &Request) -> String {
     }
 }
 
+/// The fast lane, outside every other layer: a current cached page for a
+/// plain GET (no query string) is answered here, with no tracing span, timer
+/// or per-route metric (hits are counted in `dateline_cache_hits_total`).
+/// Everything else, including stale pages, goes on to the full stack.
+pub async fn fast_hit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match hit(&state, &req) {
+        Some(res) => res,
+        None => next.run(req).await,
+    }
+}
+
+fn hit(state: &AppState, req: &Request) -> Option<Response> {
+    let cache = &state.cache;
+    if !cache.enabled
+        || req.uri().query().is_some()
+        || !matches!(*req.method(), Method::GET | Method::HEAD)
+        || personal(req.headers())
+    {
+        return None;
+    }
+    let page = cache.get(req.uri().path()).ok()?;
+    cache.hits.fetch_add(1, Ordering::Relaxed);
+    state.metrics.cache_hits.inc();
+    let mut res = answer(&page, req.headers(), "hit");
+    crate::web::set_security_headers(res.headers_mut(), crate::web::over_https(state, req));
+    Some(res)
+}
+
 /// Answers from the cache when it can, and fills it from the handler when it cannot.
 pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let cache = state.cache.clone();
@@ -113,14 +189,14 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
         return next.run(req).await;
     }
     let key = cache_key(&req);
-    let req_headers = req.headers().clone();
     let stale = match cache.get(&key) {
         Ok(page) => {
             cache.hits.fetch_add(1, Ordering::Relaxed);
-            return answer(&page, &req_headers, "hit");
+            return answer(&page, req.headers(), "hit");
         }
         Err(stale) => stale,
     };
+    let req_headers = req.headers().clone();
     cache.misses.fetch_add(1, Ordering::Relaxed);
     let generation = cache.generation.load(Ordering::SeqCst);
     let res = next.run(req).await;
@@ -265,7 +341,7 @@ mod tests {
 
     #[test]
     fn a_page_rendered_before_a_clear_is_not_kept() {
-        let c = PageCache::new(true, 10);
+        let c = PageCache::new(true, 10, 1 << 20);
         let g = c.generation.load(Ordering::SeqCst);
         c.clear();
         c.insert("/".into(), Arc::new(compress(HeaderValue::from_static("text/html"), Bytes::from("x"))), g);
@@ -273,8 +349,24 @@ mod tests {
     }
 
     #[test]
+    fn a_full_cache_drops_the_pages_stored_longest_ago() {
+        let page = || Arc::new(compress(HeaderValue::from_static("text/html"), Bytes::from("x".repeat(1000))));
+        let size = page().bytes();
+        let c = PageCache::new(true, 100, size * 4);
+        for key in ["/a", "/b", "/c", "/d", "/e"] {
+            c.insert(key.into(), page(), 0);
+        }
+        // Over four pages' worth, it evicted down to three: the oldest went first.
+        assert!(matches!(c.get("/a"), Err(None)));
+        assert!(matches!(c.get("/b"), Err(None)));
+        assert!(c.get("/e").is_ok() && c.get("/d").is_ok() && c.get("/c").is_ok());
+        let stored = c.pages.read().unwrap();
+        assert_eq!(stored.bytes, size * 3);
+    }
+
+    #[test]
     fn a_change_leaves_a_stale_copy_behind() {
-        let c = PageCache::new(true, 10);
+        let c = PageCache::new(true, 10, 1 << 20);
         let page = Arc::new(compress(HeaderValue::from_static("text/html"), Bytes::from("x")));
         c.insert("/".into(), page, c.generation.load(Ordering::SeqCst));
         assert!(c.get("/").is_ok());

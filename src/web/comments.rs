@@ -343,25 +343,25 @@ async fn create_comment(
         }
     }
     let ip = client_ip(&state, peer, &headers).to_string();
-    let window = Duration::seconds(i64::from(state.cfg.comments.rate_window_secs));
-    let burst = state.cfg.comments.rate_burst;
-    for key in [format!("comment-ip:{ip}"), format!("comment-email:{}", hash_secret(&input.email.to_lowercase()))] {
-        if let Some(wait) = state.store.hit_rate(&key, now, window, burst).await? {
+    if state.store.is_duplicate_comment(a.id, &input.email, &input.body).await? {
+        let msg = "You already posted this comment on this article.".to_owned();
+        return refuse(&state, &a, &headers, StatusCode::CONFLICT, form, msg).await;
+    }
+    let new_visitor = raw_visitor.is_none().then(auth::random_token);
+    let visitor_hash = visitor.or_else(|| new_visitor.as_deref().map(hash_secret));
+    let limits =
+        vec![format!("comment-ip:{ip}"), format!("comment-email:{}", hash_secret(&input.email.to_lowercase()))];
+    let who = Poster { visitor: visitor_hash.as_deref(), ip: &ip, limits };
+    let c = match svc::post(&state, &a, input, who, now).await? {
+        svc::Posted::Stored(c) => c,
+        svc::Posted::Limited(wait) => {
             let secs = wait.num_seconds().max(1);
             let msg = format!("You have posted several comments in a short time. Please wait {} and send again; your comment is kept below.", human_wait(secs));
             let mut res = refuse(&state, &a, &headers, StatusCode::TOO_MANY_REQUESTS, form, msg).await?;
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
             return Ok(res);
         }
-    }
-    let recent = state.store.list_article_comments(a.id, &CommentStatus::ALL).await?;
-    if recent.iter().any(|c| c.author_email.eq_ignore_ascii_case(&input.email) && c.body == input.body) {
-        let msg = "You already posted this comment on this article.".to_owned();
-        return refuse(&state, &a, &headers, StatusCode::CONFLICT, form, msg).await;
-    }
-    let new_visitor = raw_visitor.is_none().then(auth::random_token);
-    let visitor_hash = visitor.or_else(|| new_visitor.as_deref().map(hash_secret));
-    let c = svc::post(&state, &a, input, Poster { visitor: visitor_hash.as_deref(), ip: &ip }, now).await?;
+    };
     let to = format!("{}#comment-{}", a.permalink(state.cfg.tz()), c.id.0);
     let mut res = Redirect::to(&to).into_response();
     if let Some(v) = new_visitor {

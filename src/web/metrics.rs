@@ -32,7 +32,7 @@ pub struct Metrics {
     registry: Mutex<Registry>,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
-    cache_hits: Counter,
+    pub(crate) cache_hits: Counter,
     cache_misses: Counter,
 }
 

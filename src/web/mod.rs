@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(state.clone(), cache::fast_hit))
         .with_state(state)
 }
 
@@ -106,7 +107,7 @@ async fn static_file(axum::extract::Path(path): axum::extract::Path<String>) -> 
 
 /// Tells whether the reader came over HTTPS: the site's address says so, or a
 /// configured proxy says so in `X-Forwarded-Proto`.
-fn over_https(state: &AppState, req: &axum::extract::Request) -> bool {
+pub(crate) fn over_https(state: &AppState, req: &axum::extract::Request) -> bool {
     if state.cfg.site.base_url.starts_with("https://") {
         return true;
     }
@@ -125,7 +126,12 @@ async fn security_headers(
 ) -> axum::response::Response {
     let https = over_https(&state, &req);
     let mut res = next.run(req).await;
-    let h = res.headers_mut();
+    set_security_headers(res.headers_mut(), https);
+    res
+}
+
+/// Sets the headers every answer carries, keeping a handler's own policy.
+pub(crate) fn set_security_headers(h: &mut axum::http::HeaderMap, https: bool) {
     if https {
         h.insert("strict-transport-security", HeaderValue::from_static("max-age=31536000"));
     }
@@ -133,7 +139,7 @@ async fn security_headers(
     h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
     // A handler may set a narrower or wider policy of its own (the Mastodon hop must forward off-site).
     if h.contains_key("content-security-policy") {
-        return res;
+        return;
     }
     h.insert(
         "content-security-policy",
@@ -142,5 +148,4 @@ async fn security_headers(
              form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
         ),
     );
-    res
 }

@@ -10,7 +10,7 @@ use sqlx::{QueryBuilder, Row};
 use super::{backend, from_ts, lock_key, ts, Conn, Db, DbRow, This, Ts, SKIP_LOCKED};
 use crate::domain::spam::{TokenCount, Totals};
 use crate::domain::{ArticleId, Comment, CommentId, CommentStatus};
-use crate::store::{CommentQuery, CommentStore, NewComment, NewMail, Page, QueuedMail, StoreError, StoreResult};
+use crate::store::{CommentPost, CommentQuery, CommentStore, CommentWrite, NewMail, PostOutcome, Page, QueuedMail, StoreError, StoreResult};
 
 const COLS: &str = "id, article_id, parent_id, author_name, author_email, author_url, body, status, created_at, \
                     updated_at, visitor, ip, spam_score, notify, staff";
@@ -63,35 +63,81 @@ async fn fetch(conn: &mut Conn, id: CommentId) -> StoreResult<Comment> {
     comment_from_row(&row)
 }
 
-#[async_trait::async_trait]
-impl CommentStore for This {
-    async fn create_comment(&self, c: &NewComment, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<Comment> {
-        let mut tx = self.write.begin().await.map_err(backend)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url, body, status,
-               created_at, updated_at, visitor, ip, spam_score, notify, staff)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind(c.article_id.0)
-        .bind(c.parent_id.map(|p| p.0))
-        .bind(&c.author_name)
-        .bind(c.author_email.to_lowercase())
-        .bind(&c.author_url)
-        .bind(&c.body)
-        .bind(c.status.as_str())
-        .bind(ts(now))
-        .bind(&c.visitor)
-        .bind(&c.ip)
-        .bind(c.spam_score)
-        .bind(c.notify)
-        .bind(c.staff)
-        .fetch_one(&mut *tx)
+/// Inserts one comment with its mails and reads it back, inside the caller's transaction.
+async fn insert_comment(conn: &mut Conn, w: &CommentWrite) -> StoreResult<Comment> {
+    let c = &w.comment;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url, body, status,
+           created_at, updated_at, visitor, ip, spam_score, notify, staff)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(c.article_id.0)
+    .bind(c.parent_id.map(|p| p.0))
+    .bind(&c.author_name)
+    .bind(c.author_email.to_lowercase())
+    .bind(&c.author_url)
+    .bind(&c.body)
+    .bind(c.status.as_str())
+    .bind(ts(w.at))
+    .bind(&c.visitor)
+    .bind(&c.ip)
+    .bind(c.spam_score)
+    .bind(c.notify)
+    .bind(c.staff)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(backend)?;
+    insert_mails(conn, &w.mails, w.at).await?;
+    fetch(conn, CommentId(id)).await
+}
+
+/// Counts one event against a rate-limit key, inside the caller's transaction
+/// (which holds the key's lock): `Some(wait)` when the key is over its limit.
+async fn count_hit(
+    conn: &mut Conn,
+    key: &str,
+    now: DateTime<Utc>,
+    window: Duration,
+    max: u32,
+) -> StoreResult<Option<Duration>> {
+    sqlx::query("DELETE FROM rate_events WHERE key = $1 AND at < $2")
+        .bind(key)
+        .bind(ts(now - window))
+        .execute(&mut *conn)
         .await
         .map_err(backend)?;
-        insert_mails(&mut tx, mails, now).await?;
-        let comment = fetch(&mut tx, CommentId(id)).await?;
+    let rows: Vec<Ts> = sqlx::query_scalar("SELECT at FROM rate_events WHERE key = $1 ORDER BY at LIMIT $2")
+        .bind(key)
+        .bind(i64::from(max))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(backend)?;
+    if rows.len() >= max as usize {
+        let free_at = match rows.into_iter().next() {
+            Some(oldest) => from_ts(oldest)? + window,
+            None => now + window,
+        };
+        return Ok(Some((free_at - now).max(Duration::seconds(1))));
+    }
+    sqlx::query("INSERT INTO rate_events (key, at) VALUES ($1, $2)")
+        .bind(key)
+        .bind(ts(now))
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(None)
+}
+
+#[async_trait::async_trait]
+impl CommentStore for This {
+    async fn create_comments(&self, batch: &[CommentWrite]) -> StoreResult<Vec<Comment>> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        let mut out = Vec::with_capacity(batch.len());
+        for w in batch {
+            out.push(insert_comment(&mut tx, w).await?);
+        }
         tx.commit().await.map_err(backend)?;
-        Ok(comment)
+        Ok(out)
     }
 
     async fn get_comment(&self, id: CommentId) -> StoreResult<Option<Comment>> {
@@ -114,6 +160,19 @@ impl CommentStore for This {
         qb.push(") ORDER BY created_at, id");
         let rows = qb.build().fetch_all(&self.read).await.map_err(backend)?;
         rows.iter().map(comment_from_row).collect()
+    }
+
+    async fn is_duplicate_comment(&self, article: ArticleId, email: &str, body: &str) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM comments WHERE author_email = $1 AND article_id = $2 AND body = $3 LIMIT 1",
+        )
+        .bind(email.to_lowercase())
+        .bind(article.0)
+        .bind(body)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)?;
+        Ok(found.is_some())
     }
 
     async fn list_visitor_pending(&self, article: ArticleId, visitor: &str) -> StoreResult<Vec<Comment>> {
@@ -350,34 +409,37 @@ impl CommentStore for This {
     ) -> StoreResult<Option<Duration>> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         lock_key(&mut tx, key).await?;
-        let since = now - window;
-        sqlx::query("DELETE FROM rate_events WHERE key = $1 AND at < $2")
-            .bind(key)
-            .bind(ts(since))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        let rows: Vec<Ts> = sqlx::query_scalar("SELECT at FROM rate_events WHERE key = $1 ORDER BY at")
-            .bind(key)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(backend)?;
-        if rows.len() >= max as usize {
-            let free_at = match rows.into_iter().next() {
-                Some(oldest) => from_ts(oldest)? + window,
-                None => now + window,
-            };
-            tx.commit().await.map_err(backend)?;
-            return Ok(Some((free_at - now).max(Duration::seconds(1))));
-        }
-        sqlx::query("INSERT INTO rate_events (key, at) VALUES ($1, $2)")
-            .bind(key)
-            .bind(ts(now))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        let wait = count_hit(&mut tx, key, now, window, max).await?;
         tx.commit().await.map_err(backend)?;
-        Ok(None)
+        Ok(wait)
+    }
+
+    async fn post_comments(&self, posts: &[CommentPost]) -> StoreResult<Vec<PostOutcome>> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        // Every key the batch counts against, locked up front in one order, so
+        // two writers' batches cannot wait on each other.
+        let mut keys: Vec<&str> = posts.iter().flat_map(|p| p.limits.iter().map(String::as_str)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            lock_key(&mut tx, key).await?;
+        }
+        let mut out = Vec::with_capacity(posts.len());
+        for p in posts {
+            let mut wait = None;
+            for key in &p.limits {
+                wait = count_hit(&mut tx, key, p.write.at, p.window, p.burst).await?;
+                if wait.is_some() {
+                    break;
+                }
+            }
+            out.push(match wait {
+                Some(w) => PostOutcome::Limited(w),
+                None => PostOutcome::Stored(Box::new(insert_comment(&mut tx, &p.write).await?)),
+            });
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(out)
     }
 
     async fn enqueue_mails(&self, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()> {

@@ -71,12 +71,17 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
-            // Each connection keeps up to 32 MB of pages (SQLite's default is 2 MB):
-            // a search reads a word's whole doclist and every match's size.
-            .pragma("cache_size", "-32000");
+            // Each connection keeps up to 8 MB of pages (SQLite's default is 2 MB):
+            // a search reads a word's whole doclist and every match's size, and
+            // the operating system's file cache holds the rest. Five connections
+            // then stay within 40 MB (docs/PERFORMANCE.md weighs 8 against 32).
+            .pragma("cache_size", "-8000");
         // WAL with synchronous=NORMAL survives a process kill (kill -9) with
         // every committed transaction; FULL is only needed against power loss.
         let write = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(open_error)?;
+        // Reading the schema finds a damaged file now, with advice, rather
+        // than on some reader's request later.
+        sqlx::query("SELECT COUNT(*) FROM sqlite_master").fetch_one(&write).await.map_err(open_error)?;
         let read =
             SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(open_error)?;
         Ok(SqliteStore { write, read, path: PathBuf::from(path) })
@@ -263,7 +268,29 @@ impl super::ChangeFeed for SqliteFeed {
 }
 
 fn open_error(e: sqlx::Error) -> StoreError {
-    StoreError::Backend(format!("cannot open the SQLite database: {e}").into())
+    let code = match &e {
+        sqlx::Error::Database(d) => d.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff),
+        _ => None,
+    };
+    let advice = match code {
+        // SQLITE_CORRUPT, SQLITE_NOTADB
+        Some(11 | 26) => {
+            "the database file is damaged. Do not write to it: restore the latest backup with \
+             `dateline restore BACKUP.db` (it keeps the damaged file aside), or take what can be \
+             read with the sqlite3 shell's `.recover`"
+        }
+        // SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM
+        Some(8 | 14 | 3) => {
+            "the database cannot be opened for writing: the data folder must be writable by this \
+             user, with room for the database and its -wal and -shm files"
+        }
+        _ => "",
+    };
+    if advice.is_empty() {
+        StoreError::Backend(format!("cannot open the SQLite database: {e}").into())
+    } else {
+        StoreError::Backend(format!("cannot open the SQLite database ({e}): {advice}").into())
+    }
 }
 
 /// Formats a time the way every table stores it, so text order is time order.

@@ -1,15 +1,26 @@
 //! An acknowledged comment is never lost: the server is killed with SIGKILL
 //! in the middle of a flood of comment posts, and every comment it answered
-//! 303 for is in the database afterwards.
+//! 303 for is in the database afterwards, on SQLite and on PostgreSQL.
 
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::{comment_fields, seed_dir};
+use crate::pg::TestDb;
 
 #[tokio::test]
 async fn kill_9_during_a_comment_flood_loses_no_acknowledged_comment() {
+    flood_and_kill(None).await;
+}
+
+#[tokio::test]
+async fn kill_9_during_a_comment_flood_loses_no_acknowledged_comment_on_postgres() {
+    let Some(db) = TestDb::create().await else { return };
+    flood_and_kill(Some(&db.url)).await;
+}
+
+async fn flood_and_kill(database: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap().to_owned();
     let bin = env!("CARGO_BIN_EXE_dateline");
@@ -17,6 +28,7 @@ async fn kill_9_during_a_comment_flood_loses_no_acknowledged_comment() {
         ("DATELINE_SITE__TIMEZONE", "America/New_York"),
         ("DATELINE_COMMENTS__MIN_SECONDS", "0"),
         ("DATELINE_COMMENTS__RATE_BURST", "1000000"),
+        ("DATABASE_URL", database.unwrap_or("")),
     ];
     let ok = Command::new(bin)
         .args(["--data", &data, "import", "markdown"])
@@ -85,7 +97,8 @@ async fn kill_9_during_a_comment_flood_loses_no_acknowledged_comment() {
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() >= 100, "only {} posts were acknowledged before the kill", acked.len());
 
-    let store = dateline::store::open(&format!("sqlite://{data}/dateline.db")).await.unwrap();
+    let url = database.map_or_else(|| format!("sqlite://{data}/dateline.db"), str::to_owned);
+    let store = dateline::store::open(&url).await.unwrap();
     store.migrate().await.unwrap();
     let mut lost = Vec::new();
     for (id, body) in &acked {
@@ -94,6 +107,7 @@ async fn kill_9_during_a_comment_flood_loses_no_acknowledged_comment() {
             other => lost.push((*id, other.map(|c| c.body))),
         }
     }
-    println!("acknowledged before kill -9: {}, lost: {}", acked.len(), lost.len());
+    let backend = if database.is_some() { "PostgreSQL" } else { "SQLite" };
+    println!("{backend}: acknowledged before kill -9: {}, lost: {}", acked.len(), lost.len());
     assert!(lost.is_empty(), "lost acknowledged comments: {lost:?}");
 }
