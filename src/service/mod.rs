@@ -3,5 +3,6 @@
 
 pub mod article;
 pub mod comment;
+pub mod intel;
 
 pub use article::{save_article, SaveError};
