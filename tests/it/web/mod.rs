@@ -5,6 +5,7 @@ mod api;
 mod cli;
 mod comments;
 mod durability;
+mod intel;
 mod limits;
 mod mail;
 mod moving;
