@@ -174,7 +174,7 @@ pub fn number_paragraphs(html: &str) -> String {
 /// Returns the text of each bare `<p>` of sanitised HTML, numbered as
 /// `number_paragraphs` numbers them (the first is paragraph 1).
 pub fn paragraph_texts(html: &str) -> Vec<String> {
-    html.split("<p>").skip(1).map(|part| html_text(part.split("</p>").next().unwrap_or(part))).collect()
+    html.split("<p>").skip(1).map(|part| inline_text(part.split("</p>").next().unwrap_or(part))).collect()
 }
 
 /// Returns the text of each block of sanitised HTML (paragraphs, headings,
@@ -199,7 +199,12 @@ pub fn block_texts(html: &str) -> Vec<String> {
     for end in ENDS {
         marked = marked.replace(end, &format!("{end}\u{E002}"));
     }
-    marked.split('\u{E002}').map(html_text).filter(|t| !t.is_empty()).collect()
+    marked.split('\u{E002}').map(inline_text).filter(|t| !t.is_empty()).collect()
+}
+
+/// The text of a block's HTML: inline tags (emphasis, links) add no space, a line break does.
+fn inline_text(html: &str) -> String {
+    collapse_whitespace(&strip_tags(&html.replace("<br", " <br")))
 }
 
 fn markdown_options() -> Options {
@@ -502,12 +507,12 @@ mod tests {
 
     #[test]
     fn paragraphs_are_numbered_as_their_texts_are_listed() {
-        let html = render_markdown("First *one*.\n\n## A heading\n\n- a list\n\nSecond & last.");
+        let html = render_markdown("First *one*.\n\n## A heading\n\n- a list\n\n[Second](/x)’s & last.");
         let numbered = number_paragraphs(&html);
         assert!(numbered.contains("<p id=\"p-1\">First"), "{numbered}");
-        assert!(numbered.contains("<p id=\"p-2\">Second"), "{numbered}");
-        assert_eq!(paragraph_texts(&html), ["First one.", "Second & last."]);
-        assert_eq!(block_texts(&html), ["First one.", "A heading", "a list", "Second & last."]);
+        assert!(numbered.contains("<p id=\"p-2\"><a "), "{numbered}");
+        assert_eq!(paragraph_texts(&html), ["First one.", "Second’s & last."]);
+        assert_eq!(block_texts(&html), ["First one.", "A heading", "a list", "Second’s & last."]);
     }
 
     #[test]
