@@ -43,8 +43,8 @@ function describe(violations) {
   return violations.map((v) => `${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("\n  ")}`).join("\n");
 }
 
-const PUBLIC = [["front page", "/"], ["article with comments", SEED_PATH], ["section", "/section/world/"], ["tag", "/tag/ukraine/"], ["search results", "/search?q=Biden+summit"], ["search with no results", "/search?q=Genva"], ["404", "/no-such-page/"]];
-const ADMIN = [["admin login", null], ["admin editor", "/admin/articles/new"], ["moderation queue", "/admin/comments"], ["admin article list", "/admin"]];
+const PUBLIC = [["front page", "/"], ["article with comments", SEED_PATH], ["section", "/section/world/"], ["tag", "/tag/ukraine/"], ["search results", "/search?q=Biden+summit"], ["search with no results", "/search?q=Genva"], ["person", "/people/vladimir-putin/"], ["timeline", "/timeline/vladimir-putin/"], ["404", "/no-such-page/"]];
+const ADMIN = [["admin login", null], ["admin editor", "/admin/articles/new"], ["moderation queue", "/admin/comments"], ["admin article list", "/admin"], ["entity review", "/admin/articles/1/entities"]];
 
 for (const [device, options] of [["phone", PHONE], ["desktop", DESKTOP]]) {
   for (const scheme of ["light", "dark"]) {

@@ -1,8 +1,9 @@
 //! The command line: `serve` (the default), `import markdown`, `user add`,
-//! `token create|list|revoke`, `migrate-db`, `backup` and `restore`. Commands
+//! `token create|list|revoke`, `migrate-db`, `enrich`, `backup` and `restore`. Commands
 //! use the store and the domain, never the web layer's handlers.
 
 mod db;
+mod enrich;
 mod generate;
 mod import;
 mod token;
@@ -49,6 +50,9 @@ enum Command {
     MigrateDb(db::MigrateArgs),
     /// Add a large, deterministic set of articles (for benchmarks).
     Generate(generate::GenerateArgs),
+    /// Read people, places, organisations, dated events and quotes from every
+    /// article again (editors' decisions are kept).
+    Enrich(enrich::EnrichArgs),
     /// Write a consistent copy of the SQLite database to FILE while the site serves.
     Backup {
         /// The new backup file.
@@ -115,6 +119,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(c) => token::run(cfg, c).await,
         Command::MigrateDb(a) => db::migrate(cfg, a).await,
         Command::Generate(a) => generate::run(cfg, a).await,
+        Command::Enrich(a) => enrich::run(cfg, a).await,
         Command::Backup { file } => db::backup(cfg, file).await,
         Command::Restore { file } => db::restore(cfg, file).await,
     }

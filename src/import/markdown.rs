@@ -115,10 +115,13 @@ pub async fn write(
     }
     let slug = p.input.slug.clone().unwrap_or_default();
     let existing = store.get_article_by_slug(p.input.kind, &slug).await?.map(|a| a.id);
-    service::save_article(store, tz, None, existing, p.input, now).await.map_err(|e| match e {
+    let saved = service::save_article(store, tz, None, existing, p.input, now).await.map_err(|e| match e {
         SaveError::Store(s) => anyhow::Error::new(s),
         other => anyhow::anyhow!("{other}"),
-    })
+    })?;
+    // After the commit: the article is imported whether or not extraction works.
+    service::intel::enrich_logged(store, tz, saved.id).await;
+    Ok(saved)
 }
 
 /// Imports one file from disk (photo paths are relative to the file).

@@ -751,7 +751,7 @@ impl Found {
         self.ents.len() - 1
     }
 
-    fn add_hit(&mut self, doc: &Doc, entity: usize, tok_start: usize, tok_end: usize) {
+    fn add_hit(&mut self, doc: &Doc<'_>, entity: usize, tok_start: usize, tok_end: usize) {
         let (start, end) = (doc.tokens[tok_start].start, doc.tokens[tok_end - 1].end);
         self.add_hit_bytes(entity, tok_start, tok_end, start, end);
     }
@@ -854,7 +854,7 @@ fn is_initial(w: &str) -> bool {
 }
 
 /// Could token `j` be part of a person's name?
-fn name_like(doc: &Doc, lex: &Lexicon, j: usize) -> bool {
+fn name_like(doc: &Doc<'_>, lex: &Lexicon, j: usize) -> bool {
     if !doc.is_word(j) {
         return false;
     }
@@ -876,7 +876,7 @@ fn name_like(doc: &Doc, lex: &Lexicon, j: usize) -> bool {
 }
 
 /// The end (exclusive) of a person's name starting at token `j`, at most `max` name words.
-fn parse_name(doc: &Doc, lex: &Lexicon, j: usize, max: usize) -> Option<usize> {
+fn parse_name(doc: &Doc<'_>, lex: &Lexicon, j: usize, max: usize) -> Option<usize> {
     let mut k = j;
     let mut words = 0;
     let mut end = None;
@@ -902,7 +902,7 @@ fn parse_name(doc: &Doc, lex: &Lexicon, j: usize, max: usize) -> Option<usize> {
 }
 
 /// The longest lexicon phrase at token `i` that passes its case rule.
-fn lexicon_match<'l>(doc: &Doc, lex: &'l Lexicon, i: usize) -> Option<(usize, &'l Entry)> {
+fn lexicon_match<'l>(doc: &Doc<'_>, lex: &'l Lexicon, i: usize) -> Option<(usize, &'l Entry)> {
     if !doc.is_word(i) || !lex.starts_phrase(doc.tok(i)) {
         return None;
     }
@@ -935,7 +935,7 @@ fn lexicon_match<'l>(doc: &Doc, lex: &'l Lexicon, i: usize) -> Option<(usize, &'
 }
 
 /// A capitalised run that names an organisation or a place: its end (exclusive), name and kind.
-fn named_run(doc: &Doc, lex: &Lexicon, i: usize) -> Option<(usize, String, Kind)> {
+fn named_run(doc: &Doc<'_>, lex: &Lexicon, i: usize) -> Option<(usize, String, Kind)> {
     let first = doc.tok(i);
     if !doc.is_word(i)
         || !is_capitalised(first)
@@ -994,7 +994,7 @@ fn is_city(lex: &Lexicon, w: &str) -> bool {
 
 /// A run of capitalised, name-like words at `i` (at most `max`), for organisation and place names
 /// found by their context. Returns its end.
-fn proper_run(doc: &Doc, lex: &Lexicon, i: usize, max: usize) -> Option<usize> {
+fn proper_run(doc: &Doc<'_>, lex: &Lexicon, i: usize, max: usize) -> Option<usize> {
     let mut k = i;
     while k < i + max && doc.same_sentence(i, k) && (k == i || doc.adjacent(k - 1)) && doc.is_word(k) {
         let w = doc.tok(k);
@@ -1031,7 +1031,7 @@ fn month_word(w: &str) -> Option<usize> {
     .position(|m| *m == w)
 }
 
-fn head_of_or_before(doc: &Doc, i: usize, k: usize) -> bool {
+fn head_of_or_before(doc: &Doc<'_>, i: usize, k: usize) -> bool {
     k > i && ORG_HEADS.contains(&doc.tok(k - 1))
 }
 
@@ -1061,7 +1061,7 @@ impl Run {
 }
 
 /// Find the entities of `doc`; `dateline` names a place.
-pub(crate) fn find(doc: &Doc, dateline: Option<&str>) -> Found {
+pub(crate) fn find(doc: &Doc<'_>, dateline: Option<&str>) -> Found {
     let lex = lexicon();
     let mut f = Found {
         ents: Vec::new(),
@@ -1107,7 +1107,8 @@ fn title_case(s: &str) -> String {
         .join(" ")
 }
 
-fn scan_sentence(doc: &Doc, lex: &Lexicon, f: &mut Found, from: usize, to: usize, style: Style) {
+#[allow(clippy::too_many_lines)]
+fn scan_sentence(doc: &Doc<'_>, lex: &Lexicon, f: &mut Found, from: usize, to: usize, style: Style) {
     let prose = style == Style::Normal;
     let mut mods = Run::default();
     let mut i = from;
@@ -1225,7 +1226,7 @@ fn scan_sentence(doc: &Doc, lex: &Lexicon, f: &mut Found, from: usize, to: usize
 /// Organisations and places known by their context rather than a list:
 /// "the grocery chain Kroger", "Lumenpath, a Seattle startup", "the Novgorod region",
 /// "the city of Chernihiv", and unknown acronyms ("SNCF").
-fn by_context(doc: &Doc, lex: &Lexicon, f: &Found, i: usize) -> Option<(usize, Kind)> {
+fn by_context(doc: &Doc<'_>, lex: &Lexicon, f: &Found, i: usize) -> Option<(usize, Kind)> {
     let w = doc.tok(i);
     let prev = (i > 0 && doc.same_sentence(i, i - 1)).then(|| doc.tok(i - 1));
     if lex.is_first_name(w) && name_like(doc, lex, i + 1) {
@@ -1293,7 +1294,7 @@ fn canonical_org(lex: &Lexicon, name: &str) -> String {
 }
 
 /// "(NWH)" right after an organisation: an alias to link later.
-fn acronym(doc: &Doc, f: &mut Found, end: usize, e: usize) {
+fn acronym(doc: &Doc<'_>, f: &mut Found, end: usize, e: usize) {
     if doc.is_punct(end, "(") && doc.is_word(end + 1) && doc.is_punct(end + 2, ")") {
         let a = doc.tok(end + 1);
         if is_upper(a) && a.len() <= 8 {
@@ -1302,7 +1303,7 @@ fn acronym(doc: &Doc, f: &mut Found, end: usize, e: usize) {
     }
 }
 
-fn add_person(doc: &Doc, f: &mut Found, start: usize, end: usize, role: Option<&str>) {
+fn add_person(doc: &Doc<'_>, f: &mut Found, start: usize, end: usize, role: Option<&str>) {
     let name = doc.text[doc.tokens[start].start..doc.tokens[end - 1].end].to_string();
     let e = f.entity(Kind::Person, &name);
     if f.ents[e].tokens.is_empty() {
@@ -1337,7 +1338,7 @@ fn merge_single_names(f: &mut Found) {
 }
 
 /// Pass 2: surnames, organisation names and aliases, the dateline's place.
-fn link(doc: &Doc, f: &mut Found) {
+fn link(doc: &Doc<'_>, f: &mut Found) {
     // surname -> people with that last name word
     let mut surnames: HashMap<String, Vec<usize>> = HashMap::new();
     for (e, ent) in f.ents.iter().enumerate() {
@@ -1414,7 +1415,7 @@ fn link(doc: &Doc, f: &mut Found) {
 }
 
 /// "Jen Psaki, the White House press secretary, said": the role after the comma.
-fn appositive_roles(doc: &Doc, lex: &Lexicon, f: &mut Found) {
+fn appositive_roles(doc: &Doc<'_>, lex: &Lexicon, f: &mut Found) {
     let mut found: Vec<(usize, String)> = Vec::new();
     for h in &f.hits {
         let e = f.resolve(h.entity);
@@ -1455,7 +1456,7 @@ fn appositive_roles(doc: &Doc, lex: &Lexicon, f: &mut Found) {
 }
 
 /// "The G7 includes the United States, United Kingdom, France …": members of the group.
-fn members(doc: &Doc, f: &mut Found) {
+fn members(doc: &Doc<'_>, f: &mut Found) {
     let mut found: Vec<(usize, String)> = Vec::new();
     for h in &f.hits {
         let g = f.resolve(h.entity);

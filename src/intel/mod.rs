@@ -83,6 +83,24 @@ impl Kind {
         }
     }
 
+    /// The first segment of the reader pages of this kind ("people" for `/people/vladimir-putin/`).
+    pub fn path_segment(self) -> &'static str {
+        match self {
+            Kind::Person => "people",
+            Kind::Place => "places",
+            Kind::Organisation => "organisations",
+        }
+    }
+
+    /// The schema.org type ("Person", "Place", "Organization").
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            Kind::Person => "Person",
+            Kind::Place => "Place",
+            Kind::Organisation => "Organization",
+        }
+    }
+
     /// The inverse of [`Kind::as_str`] (also accepts "organization" and "org").
     pub fn parse(s: &str) -> Option<Kind> {
         match s.trim().to_ascii_lowercase().as_str() {

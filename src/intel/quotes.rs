@@ -26,7 +26,7 @@ use super::{Kind, Quote};
 const WINDOW: usize = 40;
 
 /// Find the quotes of `doc` and their speakers among `found`.
-pub(crate) fn find(doc: &Doc, found: &Found) -> Vec<Quote> {
+pub(crate) fn find(doc: &Doc<'_>, found: &Found) -> Vec<Quote> {
     let mut spans: Vec<(usize, usize, bool)> = Vec::new(); // (open mark, end token exclusive, closed)
     let mut open: Option<usize> = None;
     for i in 0..doc.tokens.len() {
@@ -78,7 +78,7 @@ pub(crate) fn find(doc: &Doc, found: &Found) -> Vec<Quote> {
 }
 
 /// Attribution right after the closing mark at `close`.
-fn after(doc: &Doc, found: &Found, open: usize, close: usize) -> Option<usize> {
+fn after(doc: &Doc<'_>, found: &Found, open: usize, close: usize) -> Option<usize> {
     let mut k = close + 1;
     if doc.is_punct(k, ",") {
         k += 1;
@@ -145,12 +145,12 @@ fn after(doc: &Doc, found: &Found, open: usize, close: usize) -> Option<usize> {
 }
 
 /// Whether a role head follows token `t` (after modifiers): the entity before qualifies a role.
-fn is_role_follows(doc: &Doc, t: usize) -> bool {
+fn is_role_follows(doc: &Doc<'_>, t: usize) -> bool {
     role_head_end(doc, t).is_some()
 }
 
 /// The end of "[modifiers] head" starting at `t`, if it is a role.
-fn role_head_end(doc: &Doc, mut t: usize) -> Option<usize> {
+fn role_head_end(doc: &Doc<'_>, mut t: usize) -> Option<usize> {
     let lex = lexicon();
     let stop = t + 5;
     while t < doc.tokens.len() && t < stop && doc.is_word(t) {
@@ -168,7 +168,7 @@ fn role_head_end(doc: &Doc, mut t: usize) -> Option<usize> {
 }
 
 /// Length of a role head phrase at `t` ("secretary of state" = 3).
-fn role_len(doc: &Doc, t: usize) -> Option<usize> {
+fn role_len(doc: &Doc<'_>, t: usize) -> Option<usize> {
     let lex = lexicon();
     let mut phrase = String::new();
     let mut best = None;
@@ -190,7 +190,7 @@ fn role_len(doc: &Doc, t: usize) -> Option<usize> {
 
 /// "the White House spokeswoman" / "the U.S. president" at `t`: the person holding that role,
 /// preferring the one mentioned last before token `before`. Returns (end token, entity).
-fn role_phrase(doc: &Doc, found: &Found, mut t: usize, before: usize) -> Option<(usize, usize)> {
+fn role_phrase(doc: &Doc<'_>, found: &Found, mut t: usize, before: usize) -> Option<(usize, usize)> {
     if matches!(doc.get(t).map(key).as_deref(), Some("the" | "a")) {
         t += 1;
     }
@@ -252,7 +252,7 @@ fn last_person_before(found: &Found, t: usize) -> Option<usize> {
 }
 
 /// Attribution from the nearest speech verb before the opening mark at `open`.
-fn before(doc: &Doc, found: &Found, open: usize) -> Option<usize> {
+fn before(doc: &Doc<'_>, found: &Found, open: usize) -> Option<usize> {
     if open == 0 {
         return None;
     }

@@ -265,7 +265,7 @@ fn number(w: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-fn day_of(doc: &Doc, i: usize) -> Option<u32> {
+fn day_of(doc: &Doc<'_>, i: usize) -> Option<u32> {
     if i >= doc.tokens.len() || doc.kind(i) != TokKind::Number {
         return None;
     }
@@ -273,7 +273,7 @@ fn day_of(doc: &Doc, i: usize) -> Option<u32> {
     number(w).filter(|d| (1..=31).contains(d) && w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len() <= 2)
 }
 
-fn year_of(doc: &Doc, i: usize) -> Option<i32> {
+fn year_of(doc: &Doc<'_>, i: usize) -> Option<i32> {
     if i >= doc.tokens.len() || doc.kind(i) != TokKind::Number {
         return None;
     }
@@ -303,7 +303,7 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 /// The day `month`/`day` for the expression at tokens `[a, b)`. A weak past cue ("called … for a
 /// strike on June 11") gives way when the past candidate is half a year back and the future one
 /// within two months.
-fn day_in_context(doc: &Doc, a: usize, b: usize, pub_date: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> {
+fn day_in_context(doc: &Doc<'_>, a: usize, b: usize, pub_date: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> {
     let (tense, strong) = tense_cue(doc, a, b);
     let chosen = resolve_day(pub_date, month, day, tense)?;
     if tense == Tense::Past && !strong {
@@ -399,7 +399,7 @@ fn shift_months(d: NaiveDate, n: i32) -> NaiveDate {
 /// The tense around tokens `[a, b)`, from the nearest cue in the same sentence, and whether the cue
 /// was strong. The look to the right stops at a comma or quotation mark (", the club said" is an
 /// attribution, not the tense of the clause).
-pub(crate) fn tense_cue(doc: &Doc, a: usize, b: usize) -> (Tense, bool) {
+pub(crate) fn tense_cue(doc: &Doc<'_>, a: usize, b: usize) -> (Tense, bool) {
     let s = doc.sentences[doc.sentence_of[a]];
     let lo = s.tok_start.max(a.saturating_sub(30));
     let hi = s.tok_end.min(b + 12);
@@ -448,12 +448,12 @@ pub(crate) fn tense_cue(doc: &Doc, a: usize, b: usize) -> (Tense, bool) {
 }
 
 /// The tense around tokens `[a, b)`; a weak cue ("-ed") counts as [`Tense::Past`].
-pub(crate) fn tense_at(doc: &Doc, a: usize, b: usize) -> Tense {
+pub(crate) fn tense_at(doc: &Doc<'_>, a: usize, b: usize) -> Tense {
     tense_cue(doc, a, b).0
 }
 
 /// Find and normalise every temporal expression.
-pub(crate) fn find(doc: &Doc, published: NaiveDate) -> Vec<TimeExpr> {
+pub(crate) fn find(doc: &Doc<'_>, published: NaiveDate) -> Vec<TimeExpr> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.tokens.len() {
@@ -474,12 +474,13 @@ pub(crate) fn find(doc: &Doc, published: NaiveDate) -> Vec<TimeExpr> {
 }
 
 /// Token `k` exists, is in the same sentence as `i` and reads `w` (case-insensitive).
-fn is(doc: &Doc, i: usize, k: usize, words: &[&str]) -> bool {
+fn is(doc: &Doc<'_>, i: usize, k: usize, words: &[&str]) -> bool {
     doc.same_sentence(i, k) && words.contains(&key(doc.tok(k)).as_str())
 }
 
 /// The expression starting at token `i`: (first token, end token, value).
-fn at(doc: &Doc, i: usize, pub_date: NaiveDate) -> Option<(usize, usize, When)> {
+#[allow(clippy::too_many_lines)]
+fn at(doc: &Doc<'_>, i: usize, pub_date: NaiveDate) -> Option<(usize, usize, When)> {
     let w = doc.tok(i);
     let k = key(w);
     let prev = |n: usize| (i >= n && doc.same_sentence(i, i - n)).then(|| key(doc.tok(i - n)));
@@ -626,7 +627,7 @@ fn at(doc: &Doc, i: usize, pub_date: NaiveDate) -> Option<(usize, usize, When)> 
 }
 
 /// Full or partial calendar dates starting at token `i`.
-fn date_at(doc: &Doc, i: usize, pub_date: NaiveDate) -> Option<(usize, usize, When)> {
+fn date_at(doc: &Doc<'_>, i: usize, pub_date: NaiveDate) -> Option<(usize, usize, When)> {
     if i >= doc.tokens.len() {
         return None;
     }
@@ -690,7 +691,7 @@ fn date_at(doc: &Doc, i: usize, pub_date: NaiveDate) -> Option<(usize, usize, Wh
 }
 
 /// An optional year after a date: ", 2021" or " 2021". Returns (end token, year).
-fn year_after(doc: &Doc, k: usize) -> (usize, Option<i32>) {
+fn year_after(doc: &Doc<'_>, k: usize) -> (usize, Option<i32>) {
     if k < doc.tokens.len() && doc.same_sentence(k - 1, k) {
         if let Some(y) = year_of(doc, k) {
             return (k + 1, Some(y));
@@ -705,7 +706,7 @@ fn year_after(doc: &Doc, k: usize) -> (usize, Option<i32>) {
 }
 
 /// "last week", "this month", "next year", "last weekend" at token `i` ("last"/"this"/"next").
-fn relative_unit(doc: &Doc, i: usize, pub_date: NaiveDate, dir: i32) -> Option<(usize, usize, When)> {
+fn relative_unit(doc: &Doc<'_>, i: usize, pub_date: NaiveDate, dir: i32) -> Option<(usize, usize, When)> {
     if !doc.same_sentence(i, i + 1) || i + 1 >= doc.tokens.len() {
         return None;
     }
@@ -729,7 +730,7 @@ fn relative_unit(doc: &Doc, i: usize, pub_date: NaiveDate, dir: i32) -> Option<(
 }
 
 /// "in the coming days", "over the past few weeks", "in recent months", "the last two years".
-fn span_phrase(doc: &Doc, i: usize, pub_date: NaiveDate) -> Option<(usize, usize, When)> {
+fn span_phrase(doc: &Doc<'_>, i: usize, pub_date: NaiveDate) -> Option<(usize, usize, When)> {
     let mut k = i;
     if is(doc, i, k, &["in", "over", "during", "within"]) {
         k += 1;
@@ -793,7 +794,7 @@ fn offset(pub_date: NaiveDate, n: i32, unit: &str) -> Option<When> {
 
 /// A season at token `i` ("spring", optionally followed by a year). `dir`: Some(-1) last,
 /// Some(1) next, Some(0) this, None: by tense.
-fn season_at(doc: &Doc, i: usize, pub_date: NaiveDate, dir: Option<i32>) -> Option<(usize, usize, When)> {
+fn season_at(doc: &Doc<'_>, i: usize, pub_date: NaiveDate, dir: Option<i32>) -> Option<(usize, usize, When)> {
     if i >= doc.tokens.len() || !doc.same_sentence(i.saturating_sub(1), i) {
         return None;
     }

@@ -5,7 +5,8 @@
 //! This module is pure string-in, string-out. It must not do I/O, know about
 //! articles or the database, or emit HTML that skipped `sanitize_html`
 //! (the only additions made after sanitising are the fixed, escaped
-//! dateline span of `insert_dateline`).
+//! dateline span of `insert_dateline` and the numbered paragraph ids of
+//! `number_paragraphs`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -151,6 +152,59 @@ pub fn insert_dateline(body_html: &str, place: &str) -> String {
         Some(at) => format!("{}{span} {}", &body_html[..at], &body_html[at..]),
         None => format!("<p>{span}</p>\n{body_html}"),
     }
+}
+
+/// Prefix of the ids `number_paragraphs` gives paragraphs ("p-1", "p-2", …).
+pub const PARAGRAPH_ID_PREFIX: &str = "p-";
+
+/// Gives every bare `<p>` of sanitised HTML an id, `p-1` onwards in document
+/// order, so a timeline or a quote can link to the paragraph it came from.
+#[must_use]
+pub fn number_paragraphs(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 40);
+    for (i, part) in html.split("<p>").enumerate() {
+        if i > 0 {
+            out.push_str(&format!("<p id=\"{PARAGRAPH_ID_PREFIX}{i}\">"));
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// Returns the text of each bare `<p>` of sanitised HTML, numbered as
+/// `number_paragraphs` numbers them (the first is paragraph 1).
+pub fn paragraph_texts(html: &str) -> Vec<String> {
+    html.split("<p>").skip(1).map(|part| inline_text(part.split("</p>").next().unwrap_or(part))).collect()
+}
+
+/// Returns the text of each block of sanitised HTML (paragraphs, headings,
+/// list items, quotes, cells), in order, without empty ones.
+pub fn block_texts(html: &str) -> Vec<String> {
+    const ENDS: [&str; 13] = [
+        "</p>",
+        "</h2>",
+        "</h3>",
+        "</h4>",
+        "</h5>",
+        "</h6>",
+        "</li>",
+        "</blockquote>",
+        "</td>",
+        "</th>",
+        "</figcaption>",
+        "</pre>",
+        "</dd>",
+    ];
+    let mut marked = html.to_owned();
+    for end in ENDS {
+        marked = marked.replace(end, &format!("{end}\u{E002}"));
+    }
+    marked.split('\u{E002}').map(inline_text).filter(|t| !t.is_empty()).collect()
+}
+
+/// The text of a block's HTML: inline tags (emphasis, links) add no space, a line break does.
+fn inline_text(html: &str) -> String {
+    collapse_whitespace(&strip_tags(&html.replace("<br", " <br")))
 }
 
 fn markdown_options() -> Options {
@@ -465,6 +519,16 @@ mod tests {
         {
             assert!(!clean.contains(bad), "{bad:?} survived in {clean:?} from {html:?}");
         }
+    }
+
+    #[test]
+    fn paragraphs_are_numbered_as_their_texts_are_listed() {
+        let html = render_markdown("First *one*.\n\n## A heading\n\n- a list\n\n[Second](/x)’s & last.");
+        let numbered = number_paragraphs(&html);
+        assert!(numbered.contains("<p id=\"p-1\">First"), "{numbered}");
+        assert!(numbered.contains("<p id=\"p-2\"><a "), "{numbered}");
+        assert_eq!(paragraph_texts(&html), ["First one.", "Second’s & last."]);
+        assert_eq!(block_texts(&html), ["First one.", "A heading", "a list", "Second’s & last."]);
     }
 
     #[test]

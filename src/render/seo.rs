@@ -5,7 +5,7 @@
 use chrono::SecondsFormat;
 use serde::Serialize;
 
-use super::view::{ArticleView, MetaTag};
+use super::view::{ArticleView, EntityRef, MetaTag};
 use crate::config::Config;
 use crate::domain::Article;
 
@@ -99,6 +99,11 @@ struct NewsArticle<'a> {
     keywords: Option<String>,
     is_accessible_for_free: bool,
     in_language: &'a str,
+    /// The people, places and organisations the story is mainly about, and the others it names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    about: Vec<Thing<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mentions: Vec<Thing<'a>>,
 }
 
 #[derive(Serialize)]
@@ -184,9 +189,15 @@ pub fn script_json(value: &impl Serialize) -> String {
     out
 }
 
-/// Builds the JSON-LD of an article page: the `NewsArticle` and its breadcrumbs.
-pub fn article_jsonld(cfg: &Config, a: &Article, v: &ArticleView, url: &str) -> String {
+fn entity_thing<'a>(base: &str, e: &'a EntityRef) -> Thing<'a> {
+    Thing { kind: e.schema_type, name: &e.name, url: Some(format!("{base}{}", e.url)), logo: None }
+}
+
+/// Builds the JSON-LD of an article page: the `NewsArticle` (with the
+/// entities it is about and mentions, linked to their pages) and its breadcrumbs.
+pub fn article_jsonld(cfg: &Config, a: &Article, v: &ArticleView, url: &str, entities: &[EntityRef]) -> String {
     let base = cfg.base_url();
+    let (main, other): (Vec<&EntityRef>, Vec<&EntityRef>) = entities.iter().partition(|e| e.main);
     let mut image = Vec::new();
     if let Some(p) = &a.photo {
         image.push(format!("{base}/media/{}/card.jpg", p.media.id.0));
@@ -221,6 +232,8 @@ pub fn article_jsonld(cfg: &Config, a: &Article, v: &ArticleView, url: &str) -> 
         keywords,
         is_accessible_for_free: true,
         in_language: &cfg.site.language,
+        about: main.iter().map(|e| entity_thing(base, e)).collect(),
+        mentions: other.iter().map(|e| entity_thing(base, e)).collect(),
     };
     let mut crumbs =
         vec![Crumb { kind: "ListItem", position: 1, name: cfg.site.title.clone(), item: format!("{base}/") }];

@@ -182,17 +182,25 @@ pub struct ArticleView {
     pub comment_count: u64,
 }
 
+/// Renders an article's body as readers get it, before the dateline and paragraph ids.
+pub fn body_html(a: &Article) -> String {
+    match a.body_format {
+        BodyFormat::Markdown => markdown::render_markdown(&a.body),
+        BodyFormat::Html => markdown::sanitize_html(&a.body),
+    }
+}
+
 impl ArticleView {
     /// Builds the full view (body rendered) of an article.
     pub fn full(a: &Article, tz: Tz) -> ArticleView {
-        let body = match a.body_format {
-            BodyFormat::Markdown => markdown::render_markdown(&a.body),
-            BodyFormat::Html => markdown::sanitize_html(&a.body),
-        };
+        let body = body_html(a);
         let body_html = match &a.dateline {
             Some(place) => markdown::insert_dateline(&body, place),
             None => body,
         };
+        // Numbered after the dateline: it goes into the first paragraph, or makes one of its own
+        // only when there is none to number.
+        let body_html = markdown::number_paragraphs(&body_html);
         ArticleView { body_html, ..ArticleView::summary(a, tz) }
     }
 
@@ -230,6 +238,38 @@ impl ArticleView {
             comment_count: 0,
         }
     }
+}
+
+/// A person, place or organisation, linked to its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityRef {
+    pub name: String,
+    /// The page's path (`/people/vladimir-putin/`).
+    pub url: String,
+    /// "person", "place" or "organisation".
+    pub kind: &'static str,
+    /// "Person", "Place" or "Organization".
+    pub schema_type: &'static str,
+    /// One of an article's main subjects (JSON-LD `about`), not only mentioned.
+    pub main: bool,
+}
+
+impl EntityRef {
+    /// Builds the link to an entity's page.
+    pub fn new(kind: crate::intel::Kind, name: &str, slug: &str, main: bool) -> EntityRef {
+        EntityRef {
+            name: name.to_owned(),
+            url: entity_path(kind, slug),
+            kind: kind.as_str(),
+            schema_type: kind.schema_type(),
+            main,
+        }
+    }
+}
+
+/// Returns the path of an entity's page (`/people/vladimir-putin/`).
+pub fn entity_path(kind: crate::intel::Kind, slug: &str) -> String {
+    format!("/{}/{slug}/", kind.path_segment())
 }
 
 /// Links to the neighbouring pages of a list.

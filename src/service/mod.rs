@@ -3,6 +3,7 @@
 
 pub mod article;
 pub mod comment;
+pub mod intel;
 pub mod writer;
 
 pub use article::{save_article, SaveError};

@@ -41,6 +41,12 @@ pub const TABLES: &[&str] = &[
     "rate_events",
     "import_ids",
     "outbox",
+    "entities",
+    "entity_aliases",
+    "article_entities",
+    "article_events",
+    "article_quotes",
+    "article_intel",
 ];
 
 /// How many rows one `INSERT` carries.

@@ -8,6 +8,7 @@
 //! bound, how a writer locks a key, `LIKE` or `ILIKE`).
 
 pub mod copy;
+mod intel;
 pub mod postgres;
 pub mod sqlite;
 
@@ -508,6 +509,75 @@ pub trait CommentStore: Send + Sync {
     async fn is_unsubscribed(&self, email: &str) -> StoreResult<bool>;
 }
 
+pub use intel::{
+    ArticleIntel, EntityDecision, EntityInfo, EntityLink, EntityQuote, FoundEntity, FoundEvent, FoundQuote, RoleUse,
+    TimelineEvent,
+};
+
+/// Stores story intelligence: entities, what each article names, its dated
+/// events and quotes, and the editors' decisions, which re-extraction keeps.
+#[async_trait]
+pub trait EntityStore: Send + Sync {
+    /// Replaces what extraction found in an article, in one transaction:
+    /// names map through aliases (merges, corrections) to entities, new ones
+    /// are created, editors' accepted and rejected links are kept.
+    async fn save_intel(&self, article: ArticleId, found: &ArticleIntel, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Lists the ids of articles (not pages) the extractor has not read yet, oldest first.
+    async fn list_unenriched(&self, limit: u32) -> StoreResult<Vec<ArticleId>>;
+    /// Fetches an entity by its page's slug.
+    async fn get_entity_by_slug(&self, slug: &str) -> StoreResult<Option<EntityInfo>>;
+    /// Fetches an entity by id.
+    async fn get_entity(&self, id: i64) -> StoreResult<Option<EntityInfo>>;
+    /// Lists the entities an article names (rejected ones too, for editors), in order of appearance.
+    async fn list_article_entities(&self, article: ArticleId) -> StoreResult<Vec<EntityLink>>;
+    /// Lists entities not rejected that public articles name, of one kind or
+    /// all, with how many articles name them; most named first.
+    async fn list_entities(
+        &self,
+        kind: Option<crate::intel::Kind>,
+        public_at: DateTime<Utc>,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<Page<EntityInfo>>;
+    /// Lists the public articles naming an entity (links not rejected), newest first.
+    async fn list_entity_articles(
+        &self,
+        entity: i64,
+        public_at: DateTime<Utc>,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<Page<Article>>;
+    /// Lists an entity's roles as public articles give them, oldest article first.
+    async fn list_entity_roles(&self, entity: i64, public_at: DateTime<Utc>) -> StoreResult<Vec<RoleUse>>;
+    /// Lists what an entity said in public articles, newest article first.
+    async fn list_entity_quotes(
+        &self,
+        entity: i64,
+        public_at: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<EntityQuote>>;
+    /// Lists the dated events of the public articles naming an entity, earliest first.
+    async fn list_timeline(&self, entity: i64, public_at: DateTime<Utc>, limit: u32)
+        -> StoreResult<Vec<TimelineEvent>>;
+    /// Lists public articles sharing the most entities with this one (never itself), newest first among equals.
+    async fn list_related(&self, article: ArticleId, public_at: DateTime<Utc>, limit: u32)
+        -> StoreResult<Vec<Article>>;
+    /// Records an editor's decision about an entity in an article.
+    async fn set_entity_decision(&self, article: ArticleId, entity: i64, d: EntityDecision) -> StoreResult<()>;
+    /// Renames an entity or changes its kind; its old name keeps mapping to it. A taken slug is a `Conflict`.
+    async fn update_entity(
+        &self,
+        id: i64,
+        name: &str,
+        kind: crate::intel::Kind,
+        now: DateTime<Utc>,
+    ) -> StoreResult<EntityInfo>;
+    /// Rejects (or restores) an entity everywhere.
+    async fn set_entity_rejected(&self, id: i64, rejected: bool, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Merges `from` into `into`: its spellings, articles and quotes move over, then it is deleted.
+    async fn merge_entities(&self, from: i64, into: i64, now: DateTime<Utc>) -> StoreResult<()>;
+}
+
 /// Changes made by the site's other processes: the other nodes on PostgreSQL,
 /// a command such as `dateline import` beside the server on SQLite.
 #[async_trait]
@@ -518,8 +588,8 @@ pub trait ChangeFeed: Send {
 }
 
 /// The whole store, as handlers hold it.
-pub trait Store: ArticleStore + SearchStore + UserStore + SiteStore + CommentStore {}
-impl<T: ArticleStore + SearchStore + UserStore + SiteStore + CommentStore> Store for T {}
+pub trait Store: ArticleStore + SearchStore + UserStore + SiteStore + CommentStore + EntityStore {}
+impl<T: ArticleStore + SearchStore + UserStore + SiteStore + CommentStore + EntityStore> Store for T {}
 
 /// Tells whether a database URL names PostgreSQL.
 pub fn is_postgres(url: &str) -> bool {

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod comments;
 pub mod errors;
 pub mod form;
+pub mod intel;
 pub mod legacy;
 pub mod media;
 pub mod metrics;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
     let cfg = state.cfg.clone();
     let public = public::routes()
         .merge(syndication::routes())
+        .merge(intel::routes())
         .layer(middleware::from_fn_with_state(state.clone(), cache::serve_cached))
         .layer(middleware::from_fn_with_state(state.clone(), legacy::post_links));
     Router::new()

@@ -33,7 +33,8 @@ pub struct Paging {
 }
 
 impl Paging {
-    fn number(&self) -> Result<u32, AppError> {
+    /// The page number (1 when absent); anything but 1–100,000 is a 404.
+    pub(crate) fn number(&self) -> Result<u32, AppError> {
         match self.page.as_deref() {
             None | Some("") => Ok(1),
             Some(p) => p.parse::<u32>().ok().filter(|n| (1..=100_000).contains(n)).ok_or(AppError::NotFound),
@@ -218,6 +219,9 @@ struct ArticleCtx {
     url: String,
     share: Vec<crate::web::share::ShareLink>,
     comments: Option<crate::web::comments::CommentsBlock>,
+    /// The people, places and organisations the story names.
+    entities: Vec<crate::render::view::EntityRef>,
+    related: Vec<ArticleView>,
 }
 
 /// Resolves every other path: `/YYYY/`, `/YYYY/MM/`, `/YYYY/MM/DD/`, `/YYYY/MM/DD/slug/`, `/slug/` and old URLs.
@@ -339,7 +343,8 @@ pub async fn render_article(
     let mut layout = layout(state, view.headline.clone(), Some(view.excerpt.clone())).await;
     layout.canonical = Some(url.clone());
     layout.meta = crate::render::seo::article_meta(cfg, a, &view, &url);
-    layout.jsonld = Some(crate::render::seo::article_jsonld(cfg, a, &view, &url));
+    let (entities, related) = crate::web::intel::article_extras(state, a).await?;
+    layout.jsonld = Some(crate::render::seo::article_jsonld(cfg, a, &view, &url, &entities));
     layout.oembed = Some(format!("{}/oembed?url={}&format=json", cfg.base_url(), crate::web::auth::urlencode(&url)));
     layout.feeds.push(FeedLink {
         mime: "application/rss+xml",
@@ -353,7 +358,8 @@ pub async fn render_article(
     let enabled = crate::web::share::enabled(state.store.as_ref()).await?;
     let share = crate::web::share::links(&url, &view.headline, &enabled);
     let comments = crate::web::comments::block(state, a, &canonical, page, visitor, form).await?;
-    let ctx = ArticleCtx { layout, article: view, is_page: false, url, share, comments: Some(comments) };
+    let ctx =
+        ArticleCtx { layout, article: view, is_page: false, url, share, comments: Some(comments), entities, related };
     render(state, "public/article.html", &ctx)
 }
 
@@ -365,7 +371,16 @@ async fn page(state: &AppState, path: &str, slug: &str) -> Result<Response, AppE
             let url = format!("{}{}", state.cfg.base_url(), path);
             let mut layout = layout(state, view.headline.clone(), Some(view.excerpt.clone())).await;
             layout.canonical = Some(url.clone());
-            let ctx = ArticleCtx { layout, article: view, is_page: true, url, share: Vec::new(), comments: None };
+            let ctx = ArticleCtx {
+                layout,
+                article: view,
+                is_page: true,
+                url,
+                share: Vec::new(),
+                comments: None,
+                entities: Vec::new(),
+                related: Vec::new(),
+            };
             render(state, "public/article.html", &ctx)
         }
         _ => redirect_or_404(state, path).await,

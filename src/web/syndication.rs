@@ -21,6 +21,8 @@ use crate::store::{ArticleQuery, TermKind};
 const FEED_ITEMS: u32 = 20;
 /// URLs per sitemap file before the sitemap becomes an index.
 const SITEMAP_PAGE: u32 = 1000;
+/// Entity pages listed in the sitemap (with the sections and pages, well under a sitemap's 50,000).
+const SITEMAP_ENTITIES: u32 = 20_000;
 
 /// Routes of feeds, sitemaps, robots.txt, oEmbed and share helpers.
 pub fn routes() -> Router<AppState> {
@@ -180,6 +182,13 @@ async fn static_urls(state: &AppState) -> Result<Vec<SitemapUrl>, AppError> {
         })
         .await?;
     urls.extend(pages.items.iter().map(|a| sitemap_url(state, a)));
+    // The pages of the people, places and organisations public articles name, most named first.
+    let entities = state.store.list_entities(None, Utc::now(), SITEMAP_ENTITIES, 0).await?;
+    urls.extend(entities.items.iter().map(|e| SitemapUrl {
+        loc: format!("{base}{}", crate::render::view::entity_path(e.kind, &e.slug)),
+        lastmod: None,
+        image: None,
+    }));
     Ok(urls)
 }
 

@@ -89,7 +89,8 @@ def test_the_nu_html_checker_finds_no_errors(site):
     pages = {"front": "/", "article": SEED_PATH, "section": "/section/world/", "tag": "/tag/ukraine/",
              "author": "/author/world-desk/", "archive": "/2022/02/", "not-found": "/no-such-page/",
              "mastodon": "/share/mastodon?text=Hello", "forget": "/comments/forget",
-             "search": "/search?q=Biden+summit", "search-empty": "/search?q=Genva&from=nonsense"}
+             "search": "/search?q=Biden+summit", "search-empty": "/search?q=Genva&from=nonsense",
+             "person": "/people/vladimir-putin/", "timeline": "/timeline/vladimir-putin/"}
     with tempfile.TemporaryDirectory() as out:
         for name, path in pages.items():
             status, body, _ = site.get(path)

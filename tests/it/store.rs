@@ -67,6 +67,9 @@ store_test!(search_folds_diacritics_and_reads_phrases_exclusions_and_or);
 store_test!(search_filters_and_never_shows_unpublished_to_readers);
 store_test!(search_survives_hostile_queries);
 store_test!(search_suggests_indexed_words);
+store_test!(intel_keeps_decisions_when_an_article_is_read_again);
+store_test!(intel_merges_and_corrections_map_later_extractions);
+store_test!(intel_pages_read_public_articles_only);
 
 fn input(headline: &str) -> ArticleInput {
     ArticleInput {
@@ -616,4 +619,6 @@ mod cases {
         assert_eq!(s.nearest_word("harbour").await.unwrap(), None, "a known word needs no suggestion");
         assert_eq!(s.nearest_word("xylophone").await.unwrap(), None);
     }
+
+    include!("store_intel.rs");
 }

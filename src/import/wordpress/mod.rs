@@ -299,6 +299,7 @@ async fn import_item(
                 }
             };
             store.put_import_id(SOURCE, "post", &key, &a.id.0.to_string()).await.map_err(anyhow::Error::from)?;
+            crate::service::intel::enrich_logged(store, opts.tz, a.id).await;
             // The old address answers with a 301 when it is not the new one.
             if let Some(old) = old_path(&item.link).filter(|p| *p != a.permalink(opts.tz)) {
                 store.add_redirect(&old, a.id).await.map_err(anyhow::Error::from)?;

@@ -25,6 +25,9 @@ mod article {
 mod comment {
     include!("../sql/comment.rs");
 }
+mod intel {
+    include!("../sql/intel.rs");
+}
 mod site {
     include!("../sql/site.rs");
 }

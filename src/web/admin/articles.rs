@@ -452,6 +452,7 @@ async fn save(state: AppState, headers: HeaderMap, id: Option<ArticleId>, mp: Mu
     match service::save_article(&state.store, state.cfg.tz(), Some(&user), id, input, Utc::now()).await {
         Ok(saved) => {
             state.changes.changed();
+            service::intel::spawn(state.store.clone(), state.cfg.tz(), state.changes.clone(), saved.id);
             let to = format!(
                 "/admin/articles/{}?saved={}",
                 saved.id.0,

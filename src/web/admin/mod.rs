@@ -1,10 +1,11 @@
 //! The newsroom's side in the browser: login, the article list and editor,
-//! corrections, revisions and users. Every answer here is personal
+//! corrections, revisions, the review of story intelligence and users. Every answer here is personal
 //! (`Cache-Control: private, no-store`) and every POST checks the session's
 //! CSRF token and the Origin.
 
 mod articles;
 mod comments;
+mod entities;
 mod session;
 mod settings;
 mod users;
@@ -36,6 +37,7 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
         )
         .route("/articles/{id}/corrections", post(articles::create_correction))
         .route("/articles/{id}/revisions", get(articles::list_revisions))
+        .route("/articles/{id}/entities", get(entities::list_entities).post(entities::update_entities))
         .route("/users", get(users::list_users).post(users::create_user))
         .route("/settings", get(settings::show_settings).post(settings::update_settings))
         .route("/comments", get(comments::list_comments))

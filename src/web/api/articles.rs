@@ -260,6 +260,7 @@ pub async fn create_article(
     check_photo(&state, input.photo.as_ref()).await?;
     let a = service::save_article(&state.store, state.cfg.tz(), Some(&user), None, input, Utc::now()).await?;
     state.changes.changed();
+    service::intel::spawn(state.store.clone(), state.cfg.tz(), state.changes.clone(), a.id);
     Ok((StatusCode::CREATED, Json(ArticleJson::new(&a, &state))))
 }
 
@@ -365,6 +366,7 @@ pub async fn update_article(
     check_photo(&state, i.photo.as_ref()).await?;
     let saved = service::save_article(&state.store, state.cfg.tz(), Some(&user), Some(a.id), i, Utc::now()).await?;
     state.changes.changed();
+    service::intel::spawn(state.store.clone(), state.cfg.tz(), state.changes.clone(), saved.id);
     Ok(Json(ArticleJson::new(&saved, &state)))
 }
 

@@ -6,6 +6,7 @@
 mod accounts;
 mod articles;
 mod comments;
+mod entities;
 mod media;
 mod search;
 
@@ -28,6 +29,7 @@ use crate::config::Config;
         comments::list_comments, comments::update_comment, search::search,
         accounts::show_me, accounts::list_users, accounts::create_user,
         accounts::list_tokens, accounts::delete_token,
+        entities::list_article_entities, entities::list_entities, entities::show_timeline,
     ),
     components(schemas(
         articles::ArticleJson, articles::ArticleList, articles::NewArticle, articles::ArticlePatch,
@@ -36,6 +38,8 @@ use crate::config::Config;
         comments::CommentJson, comments::CommentList, comments::CommentPatch,
         search::SearchHitJson, search::SearchResults,
         accounts::UserJson, accounts::UserList, accounts::NewUser, accounts::TokenJson, accounts::TokenList,
+        entities::EntityJson, entities::ArticleEntityJson, entities::ArticleEntities, entities::EntityList,
+        entities::EventJson, entities::Timeline,
         ErrorJson,
     )),
     modifiers(&BearerAuth),
@@ -81,6 +85,9 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
         .route("/articles/{id}", get(articles::show_article).patch(articles::update_article))
         .route("/articles/{id}/corrections", post(articles::create_correction))
         .route("/articles/{id}/revisions", get(articles::list_revisions))
+        .route("/articles/{id}/entities", get(entities::list_article_entities))
+        .route("/entities", get(entities::list_entities))
+        .route("/timeline", get(entities::show_timeline))
         .route(
             "/media",
             post(media::create_media).layer(DefaultBodyLimit::max(cfg.server.max_upload_bytes + 1024 * 1024)),

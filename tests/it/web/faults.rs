@@ -78,7 +78,7 @@ struct Server {
 impl Server {
     async fn start(data: &Path) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(bin())
+        let mut child = Command::new(bin())
             .arg("--data")
             .arg(data)
             .args(["serve", "--no-demo", "--listen", &format!("127.0.0.1:{port}")])
@@ -95,6 +95,8 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
+        child.kill().ok();
+        child.wait().ok();
         panic!("the server did not start");
     }
 

@@ -6,6 +6,7 @@ mod cli;
 mod comments;
 mod durability;
 mod faults;
+mod intel;
 mod limits;
 mod mail;
 mod moving;
