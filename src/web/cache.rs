@@ -218,8 +218,15 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
         .get(header::CONTENT_TYPE)
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static("text/html; charset=utf-8"));
+    // The page is stored and answered at once with a quick gzip; brotli and
+    // gzip at their best take tens of milliseconds on a long page, so they are
+    // made on a blocking thread and replace the entry when ready.
     let page = Arc::new(compress(content_type, bytes));
-    cache.insert(key, page.clone(), generation);
+    cache.insert(key.clone(), page.clone(), generation);
+    let best = page.clone();
+    tokio::task::spawn_blocking(move || {
+        cache.insert(key, Arc::new(best.compress_best()), generation);
+    });
     answer(&page, &req_headers, "miss")
 }
 
@@ -234,26 +241,46 @@ fn cacheable(h: &HeaderMap) -> bool {
     !(cc.contains("private") || cc.contains("no-store") || h.contains_key(header::SET_COOKIE))
 }
 
+/// Makes the cached page with a quick gzip only (about a millisecond for a
+/// long article page); [`CachedPage::compress_best`] adds the rest.
 fn compress(content_type: HeaderValue, body: Bytes) -> CachedPage {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(&body);
     let etag = format!("\"{}\"", hex::encode(&digest[..12]));
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let gzip = gz.write_all(&body).and_then(|()| gz.finish()).unwrap_or_default();
-    let mut br = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
-    let brotli = match brotli::BrotliCompress(&mut body.as_ref(), &mut br, &params) {
-        Ok(_) => br,
-        Err(_) => Vec::new(),
-    };
     CachedPage {
         content_type,
         etag: HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"0\"")),
         last_modified: HeaderValue::from_str(&httpdate::fmt_http_date(std::time::SystemTime::now()))
             .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
+        gzip: gzip(&body, flate2::Compression::fast()).into(),
+        brotli: Bytes::new(),
         identity: body,
-        gzip: gzip.into(),
-        brotli: brotli.into(),
+    }
+}
+
+fn gzip(body: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), level);
+    gz.write_all(body).and_then(|()| gz.finish()).unwrap_or_default()
+}
+
+impl CachedPage {
+    /// The same page (same ETag and date) with gzip and brotli at their best,
+    /// made once per render, off the request path.
+    fn compress_best(&self) -> CachedPage {
+        let mut br = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+        let brotli = match brotli::BrotliCompress(&mut self.identity.as_ref(), &mut br, &params) {
+            Ok(_) => br,
+            Err(_) => Vec::new(),
+        };
+        CachedPage {
+            content_type: self.content_type.clone(),
+            etag: self.etag.clone(),
+            last_modified: self.last_modified.clone(),
+            identity: self.identity.clone(),
+            gzip: gzip(&self.identity, flate2::Compression::best()).into(),
+            brotli: brotli.into(),
+        }
     }
 }
 
@@ -330,7 +357,10 @@ mod tests {
 
     #[test]
     fn compressed_bodies_decompress_to_the_page() {
-        let page = compress(HeaderValue::from_static("text/html"), Bytes::from("<p>hello hello hello</p>".repeat(50)));
+        let quick = compress(HeaderValue::from_static("text/html"), Bytes::from("<p>hello hello hello</p>".repeat(50)));
+        assert!(quick.brotli.is_empty() && !quick.gzip.is_empty(), "a quick gzip first, brotli later");
+        let page = quick.compress_best();
+        assert_eq!(page.etag, quick.etag, "the same page under the same tag");
         let mut out = String::new();
         std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&page.gzip[..]), &mut out).unwrap();
         assert_eq!(out.as_bytes(), &page.identity[..]);

@@ -1,6 +1,7 @@
 """Starts the real `dateline` binary on a free port with a temporary data
 folder holding the seed article, for checks by clients nobody on the team wrote."""
 
+import contextlib
 import json
 import os
 import pathlib
@@ -37,42 +38,60 @@ class Site:
             return e.code, e.read(), {k.lower(): v for k, v in e.headers.items()}
 
 
+# The seed is a Washington story: its permalink date is the US East Coast's.
+SITE_ENV = {"DATELINE_SITE__TIMEZONE": "America/New_York", "DATELINE_COMMENTS__MIN_SECONDS": "0"}
+
+
+def site_env() -> dict:
+    return dict(os.environ, **SITE_ENV)
+
+
+def cli(data: str, *args: str) -> str:
+    """Runs a `dateline` command on the data folder; returns its standard output."""
+    return subprocess.run([BINARY, "--data", data, *args], check=True, capture_output=True, env=site_env(),
+                          text=True).stdout
+
+
+@contextlib.contextmanager
+def serve(data: str):
+    """Serves the data folder on a free port until the block ends; yields the base URL."""
+    assert BINARY.exists(), f"build the binary first ({BINARY})"
+    port = free_port()
+    proc = subprocess.Popen(
+        [BINARY, "--data", data, "serve", "--no-demo", "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=site_env(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def site():
     assert BINARY.exists(), f"build the binary first ({BINARY})"
     assert SEED.exists(), f"seed article missing: {SEED}"
-    # The seed is a Washington story: its permalink date is the US East Coast's.
-    env = dict(os.environ, DATELINE_SITE__TIMEZONE="America/New_York", DATELINE_COMMENTS__MIN_SECONDS="0")
     with tempfile.TemporaryDirectory() as data:
-        subprocess.run([BINARY, "--data", data, "import", "markdown", SEED], check=True, capture_output=True, env=env)
-        subprocess.run([BINARY, "--data", data, "user", "add", "--email", "ed@example.org", "--name", "Ed",
-                        "--role", "editor"], check=True, capture_output=True, env=env)
-        token = subprocess.run([BINARY, "--data", data, "token", "create", "--email", "ed@example.org"],
-                               check=True, capture_output=True, env=env, text=True).stdout.strip()
-        port = free_port()
-        proc = subprocess.Popen(
-            [BINARY, "--data", data, "serve", "--no-demo", "--listen", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            else:
-                raise RuntimeError("server did not start")
+        cli(data, "import", "markdown", str(SEED))
+        cli(data, "user", "add", "--email", "ed@example.org", "--name", "Ed", "--role", "editor")
+        token = cli(data, "token", "create", "--email", "ed@example.org").strip()
+        with serve(data) as base:
             site = Site(base)
             site.token = token
             add_comments(site)
             yield site
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 SEED_PATH = "/2022/02/20/biden-tentatively-agrees-to-summit-with-putin/"

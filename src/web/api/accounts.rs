@@ -1,6 +1,6 @@
 //! Users and API tokens over the API.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -101,11 +101,11 @@ pub async fn list_users(State(state): State<AppState>, ApiUser(user): ApiUser) -
 
 /// Creates an account (admins only).
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser,
-    responses((status = 201, body = UserJson), (status = 403, body = super::ErrorJson), (status = 409, body = super::ErrorJson), (status = 422, body = super::ErrorJson)))]
+    responses((status = 201, body = UserJson), (status = 400, body = super::ErrorJson), (status = 403, body = super::ErrorJson), (status = 409, body = super::ErrorJson), (status = 422, body = super::ErrorJson)))]
 pub async fn create_user(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Json(n): Json<NewUser>,
+    super::ApiJson(n): super::ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<UserJson>), AppError> {
     require_admin(&user)?;
     let mut e = FieldErrors::default();
@@ -145,7 +145,7 @@ pub async fn list_tokens(State(state): State<AppState>, ApiUser(user): ApiUser) 
 pub async fn delete_token(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     let scope = (!user.role.can_manage_users()).then_some(user.id);
     let mine = state.store.list_tokens(scope).await?.into_iter().any(|t| t.id == id);

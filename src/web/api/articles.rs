@@ -1,6 +1,6 @@
 //! Articles and pages over the API.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -111,6 +111,7 @@ pub struct ArticleList {
 
 /// Filters of the article list.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `draft`, `pending`, `scheduled`, `published` or `unpublished`.
     status: Option<String>,
@@ -146,7 +147,7 @@ fn parse_kind(s: Option<&str>) -> Result<Kind, AppError> {
 pub async fn list_articles(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(p): Query<ListParams>,
+    super::ApiQuery(p): super::ApiQuery<ListParams>,
 ) -> Result<Json<ArticleList>, AppError> {
     let limit = p.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
@@ -239,7 +240,7 @@ async fn check_photo(state: &AppState, p: Option<&PhotoInput>) -> Result<(), App
 pub async fn create_article(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Json(n): Json<NewArticle>,
+    super::ApiJson(n): super::ApiJson<NewArticle>,
 ) -> Result<(StatusCode, Json<ArticleJson>), AppError> {
     let input = ArticleInput {
         kind: parse_kind(n.kind.as_deref())?,
@@ -270,7 +271,7 @@ pub async fn create_article(
 pub async fn show_article(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> Result<Json<ArticleJson>, AppError> {
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     if !user.role.can_publish() && a.created_by != Some(user.id) && !a.is_public(Utc::now()) {
@@ -315,12 +316,12 @@ pub struct ArticlePatch {
 
 /// Changes an article (publishing, scheduling and unpublishing are status changes).
 #[utoipa::path(patch, path = "/api/v1/articles/{id}", tag = "articles", params(("id" = i64, Path, description = "Article id")), request_body = ArticlePatch,
-    responses((status = 200, body = ArticleJson), (status = 403, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 422, body = super::ErrorJson)))]
+    responses((status = 200, body = ArticleJson), (status = 400, body = super::ErrorJson), (status = 403, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 422, body = super::ErrorJson)))]
 pub async fn update_article(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(p): Json<ArticlePatch>,
+    super::ApiPath(id): super::ApiPath<i64>,
+    super::ApiJson(p): super::ApiJson<ArticlePatch>,
 ) -> Result<Json<ArticleJson>, AppError> {
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     let mut i = a.to_input();
@@ -379,12 +380,12 @@ pub struct NewCorrection {
 
 /// Adds a dated correction (editors and admins).
 #[utoipa::path(post, path = "/api/v1/articles/{id}/corrections", tag = "articles", params(("id" = i64, Path, description = "Article id")), request_body = NewCorrection,
-    responses((status = 201, body = ArticleJson), (status = 403, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 422, body = super::ErrorJson)))]
+    responses((status = 201, body = ArticleJson), (status = 400, body = super::ErrorJson), (status = 403, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 422, body = super::ErrorJson)))]
 pub async fn create_correction(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(c): Json<NewCorrection>,
+    super::ApiPath(id): super::ApiPath<i64>,
+    super::ApiJson(c): super::ApiJson<NewCorrection>,
 ) -> Result<(StatusCode, Json<ArticleJson>), AppError> {
     domain::may_correct(user.role).map_err(|d| AppError::Forbidden(d.to_string()))?;
     let body = c.body.trim();
@@ -422,7 +423,7 @@ pub struct RevisionList {
 pub async fn list_revisions(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> Result<Json<RevisionList>, AppError> {
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     if !user.role.can_publish() && a.created_by != Some(user.id) {

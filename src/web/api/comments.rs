@@ -1,7 +1,7 @@
 //! Comments over the API: the moderation queue and status changes. Commenter
 //! emails appear here only because every API caller is authenticated staff.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,7 @@ pub struct CommentList {
 
 /// Filters of the comment list.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CommentParams {
     /// `pending`, `approved`, `spam` or `trash`; all when missing.
     status: Option<String>,
@@ -96,7 +97,7 @@ fn parse_status(s: &str) -> Result<CommentStatus, AppError> {
 pub async fn list_comments(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(p): Query<CommentParams>,
+    super::ApiQuery(p): super::ApiQuery<CommentParams>,
 ) -> Result<Json<CommentList>, AppError> {
     moderator(&user)?;
     let limit = p.limit.unwrap_or(50);
@@ -121,12 +122,12 @@ pub async fn list_comments(
 
 /// Moderates a comment (status) or corrects its text (body).
 #[utoipa::path(patch, path = "/api/v1/comments/{id}", tag = "comments", params(("id" = i64, Path, description = "Comment id")), request_body = CommentPatch,
-    responses((status = 200, body = CommentJson), (status = 400, body = super::ErrorJson), (status = 403, body = super::ErrorJson), (status = 404, body = super::ErrorJson)))]
+    responses((status = 200, body = CommentJson), (status = 400, body = super::ErrorJson), (status = 403, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 422, body = super::ErrorJson)))]
 pub async fn update_comment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(p): Json<CommentPatch>,
+    super::ApiPath(id): super::ApiPath<i64>,
+    super::ApiJson(p): super::ApiJson<CommentPatch>,
 ) -> Result<Json<CommentJson>, AppError> {
     moderator(&user)?;
     let now = Utc::now();

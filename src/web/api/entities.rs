@@ -2,7 +2,7 @@
 //! the site, and an entity's timeline. A token is needed, as everywhere in
 //! the API; lists and timelines hold public articles only.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -96,6 +96,7 @@ pub struct Timeline {
 
 /// Which entities to list.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EntityParams {
     /// `person`, `place` or `organisation`; all when absent.
     #[serde(rename = "type")]
@@ -108,6 +109,7 @@ pub struct EntityParams {
 
 /// Whose timeline.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TimelineParams {
     /// The entity's slug (as in `/people/{slug}/`).
     entity: String,
@@ -120,7 +122,7 @@ pub struct TimelineParams {
 pub async fn list_article_entities(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> Result<Json<ArticleEntities>, AppError> {
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     if !user.role.can_publish() && a.created_by != Some(user.id) && !a.is_public(Utc::now()) {
@@ -149,7 +151,7 @@ pub async fn list_article_entities(
 pub async fn list_entities(
     State(state): State<AppState>,
     ApiUser(_user): ApiUser,
-    Query(p): Query<EntityParams>,
+    super::ApiQuery(p): super::ApiQuery<EntityParams>,
 ) -> Result<Json<EntityList>, AppError> {
     let kind = match p.kind.as_deref() {
         None | Some("") => None,
@@ -168,11 +170,11 @@ pub async fn list_entities(
 
 /// Returns the dated events of the public articles naming an entity, earliest first.
 #[utoipa::path(get, path = "/api/v1/timeline", tag = "intelligence", params(TimelineParams),
-    responses((status = 200, body = Timeline), (status = 401, body = super::ErrorJson), (status = 404, body = super::ErrorJson)))]
+    responses((status = 200, body = Timeline), (status = 400, body = super::ErrorJson), (status = 401, body = super::ErrorJson), (status = 404, body = super::ErrorJson)))]
 pub async fn show_timeline(
     State(state): State<AppState>,
     ApiUser(_user): ApiUser,
-    Query(p): Query<TimelineParams>,
+    super::ApiQuery(p): super::ApiQuery<TimelineParams>,
 ) -> Result<Json<Timeline>, AppError> {
     let e = state.store.get_entity_by_slug(p.entity.trim()).await?.filter(|e| !e.rejected).ok_or(AppError::NotFound)?;
     let tz = state.cfg.tz();

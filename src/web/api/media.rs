@@ -1,7 +1,7 @@
 //! Photo uploads over the API.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use serde::Serialize;
@@ -68,7 +68,7 @@ pub async fn create_media(
 pub async fn show_media(
     State(state): State<AppState>,
     _u: ApiUser,
-    Path(id): Path<i64>,
+    super::ApiPath(id): super::ApiPath<i64>,
 ) -> Result<Json<MediaJson>, AppError> {
     let m = state.store.get_media(MediaId(id)).await?.ok_or(AppError::NotFound)?;
     Ok(Json(MediaJson::new(&m)))

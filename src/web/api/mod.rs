@@ -68,6 +68,61 @@ pub struct ErrorJson {
     fields: Option<std::collections::BTreeMap<String, String>>,
 }
 
+/// `Json`, `Path` and `Query` whose refusals answer in the API's own error
+/// shape (`ErrorJson`), as the OpenAPI document promises: a body or query
+/// that does not parse is a 400, and an id that is not a number names
+/// nothing, so it is a 404.
+pub struct ApiJson<T>(pub T);
+/// See [`ApiJson`].
+pub struct ApiPath<T>(pub T);
+/// See [`ApiJson`].
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = crate::error::AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(crate::error::AppError::BadRequest(e.body_text())),
+        }
+    }
+}
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(_) => Err(crate::error::AppError::NotFound),
+        }
+    }
+}
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(crate::error::AppError::BadRequest(e.body_text())),
+        }
+    }
+}
+
 /// Returns the OpenAPI document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()

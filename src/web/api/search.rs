@@ -1,7 +1,7 @@
 //! `GET /api/v1/search`: the editors' full-text search, over every article
 //! the token's user may see (drafts and scheduled ones included).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,6 +15,7 @@ use crate::web::auth::ApiUser;
 
 /// What to search for.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words; `"a phrase"`, `-excluded` and `OR` work; anything else is read as words.
     q: String,
@@ -53,7 +54,7 @@ pub struct SearchResults {
 pub async fn search(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(p): Query<SearchParams>,
+    super::ApiQuery(p): super::ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResults>, AppError> {
     let limit = p.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
