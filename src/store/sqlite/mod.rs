@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::ConnectOptions;
 
 pub(crate) use super::sqlx_error as backend;
 use super::{StoreError, StoreResult};
@@ -186,13 +185,13 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Watches `PRAGMA data_version` on a connection of its own: it changes
-    /// whenever any other connection, in this process or another, commits.
+    /// Watches `PRAGMA data_version` on the write connection: it changes
+    /// when a connection other than that one commits, which is another
+    /// process (an import, a restore, a second server), never this process's
+    /// own writes, whose changes this process reports itself.
     async fn feed(&self) -> StoreResult<Box<dyn super::ChangeFeed>> {
-        let mut conn =
-            SqliteConnectOptions::new().filename(&self.path).read_only(true).connect().await.map_err(open_error)?;
-        let version = data_version(&mut conn).await?;
-        Ok(Box::new(SqliteFeed { conn, version }))
+        let version = data_version(&mut *self.write.acquire().await.map_err(backend)?).await?;
+        Ok(Box::new(SqliteFeed { pool: self.write.clone(), version }))
     }
 
     async fn run_migrations(&self) -> StoreResult<()> {
@@ -248,7 +247,7 @@ async fn copy_attached(conn: &mut Conn) -> StoreResult<Vec<(String, u64)>> {
 }
 
 struct SqliteFeed {
-    conn: Conn,
+    pool: Pool,
     version: i64,
 }
 
@@ -261,7 +260,7 @@ impl super::ChangeFeed for SqliteFeed {
     async fn changed(&mut self) -> StoreResult<()> {
         loop {
             tokio::time::sleep(Duration::from_millis(250)).await;
-            let now = data_version(&mut self.conn).await?;
+            let now = data_version(&mut *self.pool.acquire().await.map_err(backend)?).await?;
             if now != self.version {
                 self.version = now;
                 return Ok(());
