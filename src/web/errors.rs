@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::app::AppState;
-use crate::error::{AppError, ErrorPage};
+use crate::error::ErrorPage;
 
 #[derive(Serialize)]
 struct ErrorCtx {
@@ -67,13 +67,20 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
     }
     // Keep a form's fields until the answer is known.
     let (res, sent) = if is_form_post(&req) {
+        let limit = crate::web::limits::BodyLimits::new(&state.cfg).largest_form();
+        let declared = crate::web::limits::declared_length(&req);
         let (parts, body) = req.into_parts();
-        match axum::body::to_bytes(body, state.cfg.server.max_body_bytes).await {
+        // A declared length over every form's limit is refused before reading.
+        let read = match declared {
+            Some(n) if n > limit as u64 => Err(()),
+            _ => axum::body::to_bytes(body, limit).await.map_err(drop),
+        };
+        match read {
             Ok(bytes) => {
                 let action = parts.uri.path_and_query().map_or(parts.uri.path(), |p| p.as_str()).to_owned();
                 (next.run(Request::from_parts(parts, Body::from(bytes.clone()))).await, Some((action, bytes)))
             }
-            Err(_) => (AppError::TooLarge("The form is larger than this site accepts.".into()).into_response(), None),
+            Err(_) => (crate::web::limits::too_large("The form", limit).into_response(), None),
         }
     } else {
         (next.run(req).await, None)
