@@ -36,7 +36,7 @@ pub struct BodyLimits {
     pub editor: usize,
     /// JSON sent to the API: the longest article body, escaped.
     pub api_json: usize,
-    /// A photo sent to the API.
+    /// A photo sent to the API: the image itself is the body.
     pub api_upload: usize,
 }
 
@@ -50,18 +50,13 @@ impl BodyLimits {
             form: 64 * KB,
             editor: upload + limits::BODY * 4 + 256 * KB,
             api_json: (limits::BODY * 6 + 64 * KB).max(2 * KB * KB),
-            api_upload: upload + 64 * KB,
+            api_upload: upload,
         }
-    }
-
-    /// The largest url-encoded form any route accepts (what the error page layer may hold).
-    pub fn largest_form(&self) -> usize {
-        self.login.max(self.comment).max(self.form)
     }
 
     /// The largest body any route accepts: the ceiling for the whole server.
     pub fn largest(&self) -> usize {
-        self.largest_form().max(self.editor).max(self.api_json).max(self.api_upload)
+        self.login.max(self.comment).max(self.form).max(self.editor).max(self.api_json).max(self.api_upload)
     }
 }
 
@@ -96,12 +91,25 @@ async fn enforce(State(l): State<Limit>, req: Request, next: Next) -> Response {
         return too_large(l.what, l.bytes).into_response();
     }
     // Without a length (or with a false one), read no more than the limit.
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/x-www-form-urlencoded"));
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, l.bytes).await {
-        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Err(_) => too_large(l.what, l.bytes).into_response(),
+    let Ok(bytes) = axum::body::to_bytes(body, l.bytes).await else {
+        return too_large(l.what, l.bytes).into_response();
+    };
+    let mut res = next.run(Request::from_parts(parts, Body::from(bytes.clone()))).await;
+    if form {
+        // The error page offers a failed form again with what was typed.
+        res.extensions_mut().insert(SentForm(bytes));
     }
+    res
 }
+
+/// The url-encoded form a request carried, handed to the error page layer with the answer.
+#[derive(Clone)]
+pub struct SentForm(pub axum::body::Bytes);
 
 #[cfg(test)]
 mod tests {

@@ -66,9 +66,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
-        // Routes that take a body set their own limits (`limits`); these bind the rest.
+        // Routes that take a body set their own limits (`limits`), which answer first;
+        // these bind everything else, and stop any body beyond the largest of them.
         .layer(DefaultBodyLimit::max(cfg.server.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(body.largest()))
+        .layer(RequestBodyLimitLayer::new(body.largest() + 64 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(cfg.server.request_timeout_secs),
