@@ -349,6 +349,11 @@ pub async fn create_first_admin(
     Ok(res)
 }
 
+/// Marks every answer of a router as personal (a layer for `/admin` and `/api`).
+pub async fn private(res: Response) -> Response {
+    no_store(res).unwrap_or_else(IntoResponse::into_response)
+}
+
 /// Marks an answer as personal: never cached anywhere.
 pub fn no_store(mut res: Response) -> Result<Response, AppError> {
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));

@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::render::view::{ArticleView, Layout, When};
 use crate::service::comment::{self as svc, Poster};
 use crate::web::auth::{self, hash_secret, no_store};
+use crate::web::limits::limit;
 
 /// Cookie naming the browser that posts comments (a random id; its hash is stored).
 pub const VISITOR_COOKIE: &str = "dl_commenter";
@@ -28,16 +29,18 @@ pub const VISITOR_COOKIE: &str = "dl_commenter";
 pub const PENDING_COOKIE: &str = "dl_pending";
 
 /// Routes under `/comments`.
-pub fn routes() -> Router<AppState> {
+pub fn routes(cfg: &crate::config::Config) -> Router<AppState> {
+    let l = crate::web::limits::BodyLimits::new(cfg);
+    let form = |r| limit(r, l.form, "The form");
     Router::new()
-        .route("/comments", post(create_comment))
+        .route("/comments", limit(post(create_comment), l.comment, "The comment"))
         .route("/comments/token", get(show_token))
         .route("/comments/{id}/reply", get(show_reply))
-        .route("/comments/{id}/edit", get(edit_comment).post(update_comment))
-        .route("/comments/forget", get(show_forget).post(send_forget))
-        .route("/comments/forget/confirm", get(show_forget_confirm).post(delete_by_email))
-        .route("/comments/notify", get(show_notify).post(confirm_notify))
-        .route("/comments/unsubscribe", get(show_unsubscribe).post(unsubscribe))
+        .route("/comments/{id}/edit", limit(get(edit_comment).post(update_comment), l.comment, "The comment"))
+        .route("/comments/forget", form(get(show_forget).post(send_forget)))
+        .route("/comments/forget/confirm", form(get(show_forget_confirm).post(delete_by_email)))
+        .route("/comments/notify", form(get(show_notify).post(confirm_notify)))
+        .route("/comments/unsubscribe", form(get(show_unsubscribe).post(unsubscribe)))
 }
 
 pub use crate::web::auth::cookie;

@@ -9,11 +9,11 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
 
 use crate::app::AppState;
-use crate::error::{AppError, ErrorPage};
+use crate::error::ErrorPage;
 
 #[derive(Serialize)]
 struct ErrorCtx {
@@ -65,19 +65,11 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
     if is_api {
         return next.run(req).await;
     }
-    // Keep a form's fields until the answer is known.
-    let (res, sent) = if is_form_post(&req) {
-        let (parts, body) = req.into_parts();
-        match axum::body::to_bytes(body, state.cfg.server.max_body_bytes).await {
-            Ok(bytes) => {
-                let action = parts.uri.path_and_query().map_or(parts.uri.path(), |p| p.as_str()).to_owned();
-                (next.run(Request::from_parts(parts, Body::from(bytes.clone()))).await, Some((action, bytes)))
-            }
-            Err(_) => (AppError::TooLarge("The form is larger than this site accepts.".into()).into_response(), None),
-        }
-    } else {
-        (next.run(req).await, None)
-    };
+    // A form's fields come back with the answer from the route's body limit, which read them.
+    let action =
+        is_form_post(&req).then(|| req.uri().path_and_query().map_or(req.uri().path(), |p| p.as_str()).to_owned());
+    let res = next.run(req).await;
+    let sent = action.zip(res.extensions().get::<crate::web::limits::SentForm>().map(|f| f.0.clone()));
     let Some(page) = res.extensions().get::<ErrorPage>().cloned() else {
         return res;
     };

@@ -10,6 +10,7 @@ pub mod errors;
 pub mod form;
 pub mod intel;
 pub mod legacy;
+pub mod limits;
 pub mod media;
 pub mod metrics;
 pub mod public;
@@ -41,6 +42,7 @@ struct Static;
 /// Builds the whole router with its layers.
 pub fn router(state: AppState) -> Router {
     let cfg = state.cfg.clone();
+    let body = limits::BodyLimits::new(&cfg);
     let public = public::routes()
         .merge(syndication::routes())
         .merge(intel::routes())
@@ -48,12 +50,15 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), legacy::post_links));
     Router::new()
         .merge(public)
-        .merge(comments::routes())
+        .merge(comments::routes(&cfg))
         .merge(search::routes())
         .route("/category/{*rest}", get(legacy::category))
         .nest("/admin", admin::routes(&cfg))
         .nest("/api/v1", api::routes(&cfg))
-        .route("/setup/{token}", get(auth::show_setup).post(auth::create_first_admin))
+        .route(
+            "/setup/{token}",
+            limits::limit(get(auth::show_setup).post(auth::create_first_admin), body.form, "The form"),
+        )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::show))
         .route("/static/{*path}", get(static_file))
@@ -61,8 +66,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        // Routes that take a body set their own limits (`limits`), which answer first;
+        // these bind everything else, and stop any body beyond the largest of them.
         .layer(DefaultBodyLimit::max(cfg.server.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(cfg.server.max_upload_bytes + 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(body.largest() + 64 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(cfg.server.request_timeout_secs),

@@ -10,7 +10,6 @@ mod session;
 mod settings;
 mod users;
 
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -18,33 +17,42 @@ use crate::app::AppState;
 use crate::config::Config;
 use crate::render::view::Layout;
 use crate::web::auth::StaffSession;
+use crate::web::limits::{limit, BodyLimits};
 
 /// Routes under `/admin`.
 pub fn routes(cfg: &Config) -> Router<AppState> {
-    let upload_limit = cfg.server.max_upload_bytes + 1024 * 1024;
+    let l = BodyLimits::new(cfg);
     Router::new()
         .route("/", get(articles::list_articles))
-        .route("/login", get(session::show_login).post(session::create_session))
-        .route("/logout", post(session::delete_session))
-        .route("/logout-everywhere", post(session::delete_all_sessions))
+        .route("/login", limit(get(session::show_login).post(session::create_session), l.login, "The login form"))
+        .route("/logout", limit(post(session::delete_session), l.form, "The form"))
+        .route("/logout-everywhere", limit(post(session::delete_all_sessions), l.form, "The form"))
         .route(
             "/articles/new",
-            get(articles::new_article).post(articles::create_article).layer(DefaultBodyLimit::max(upload_limit)),
+            limit(get(articles::new_article).post(articles::create_article), l.editor, "The article"),
         )
         .route(
             "/articles/{id}",
-            get(articles::edit_article).post(articles::update_article).layer(DefaultBodyLimit::max(upload_limit)),
+            limit(get(articles::edit_article).post(articles::update_article), l.editor, "The article"),
         )
-        .route("/articles/{id}/corrections", post(articles::create_correction))
+        .route("/articles/{id}/corrections", limit(post(articles::create_correction), l.form, "The correction"))
         .route("/articles/{id}/revisions", get(articles::list_revisions))
-        .route("/articles/{id}/entities", get(entities::list_entities).post(entities::update_entities))
-        .route("/users", get(users::list_users).post(users::create_user))
-        .route("/settings", get(settings::show_settings).post(settings::update_settings))
+        .route(
+            "/articles/{id}/entities",
+            limit(get(entities::list_entities).post(entities::update_entities), l.form, "The form"),
+        )
+        .route("/users", limit(get(users::list_users).post(users::create_user), l.form, "The form"))
+        .route("/settings", limit(get(settings::show_settings).post(settings::update_settings), l.form, "The form"))
         .route("/comments", get(comments::list_comments))
-        .route("/comments/bulk", post(comments::bulk))
-        .route("/comments/{id}/status", post(comments::update_status))
-        .route("/comments/{id}/edit", get(comments::edit_comment).post(comments::update_comment))
-        .route("/comments/{id}/reply", post(comments::create_reply))
+        .route("/comments/bulk", limit(post(comments::bulk), l.form, "The form"))
+        .route("/comments/{id}/status", limit(post(comments::update_status), l.form, "The form"))
+        .route(
+            "/comments/{id}/edit",
+            limit(get(comments::edit_comment).post(comments::update_comment), l.comment, "The comment"),
+        )
+        .route("/comments/{id}/reply", limit(post(comments::create_reply), l.comment, "The reply"))
+        // Everything here is personal, error pages and redirects included.
+        .layer(axum::middleware::map_response(crate::web::auth::private))
 }
 
 /// Builds the frame of an admin page: never indexed, with the viewer and the session's CSRF token.

@@ -324,6 +324,10 @@ pub async fn update_article(
     super::ApiJson(p): super::ApiJson<ArticlePatch>,
 ) -> Result<Json<ArticleJson>, AppError> {
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
+    // Someone else's unpublished work does not exist for an author, here as in GET.
+    if !user.role.can_publish() && a.created_by != Some(user.id) && !a.is_public(Utc::now()) {
+        return Err(AppError::NotFound);
+    }
     let mut i = a.to_input();
     if let Some(v) = p.headline {
         i.headline = v;

@@ -10,14 +10,14 @@ mod entities;
 mod media;
 mod search;
 
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::app::AppState;
 use crate::config::Config;
+use crate::web::limits::{limit, BodyLimits};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -134,26 +134,27 @@ async fn show_openapi() -> Json<utoipa::openapi::OpenApi> {
 
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &Config) -> Router<AppState> {
+    let l = BodyLimits::new(cfg);
+    let json = |r| limit(r, l.api_json, "The request body");
     Router::new()
         .route("/openapi.json", get(show_openapi))
-        .route("/articles", get(articles::list_articles).post(articles::create_article))
-        .route("/articles/{id}", get(articles::show_article).patch(articles::update_article))
-        .route("/articles/{id}/corrections", post(articles::create_correction))
+        .route("/articles", json(get(articles::list_articles).post(articles::create_article)))
+        .route("/articles/{id}", json(get(articles::show_article).patch(articles::update_article)))
+        .route("/articles/{id}/corrections", json(post(articles::create_correction)))
         .route("/articles/{id}/revisions", get(articles::list_revisions))
         .route("/articles/{id}/entities", get(entities::list_article_entities))
         .route("/entities", get(entities::list_entities))
         .route("/timeline", get(entities::show_timeline))
-        .route(
-            "/media",
-            post(media::create_media).layer(DefaultBodyLimit::max(cfg.server.max_upload_bytes + 1024 * 1024)),
-        )
+        .route("/media", limit(post(media::create_media), l.api_upload, "The upload"))
         .route("/media/{id}", get(media::show_media))
         .route("/search", get(search::search))
         .route("/comments", get(comments::list_comments))
-        .route("/comments/{id}", axum::routing::patch(comments::update_comment))
+        .route("/comments/{id}", json(patch(comments::update_comment)))
         .route("/me", get(accounts::show_me))
-        .route("/users", get(accounts::list_users).post(accounts::create_user))
+        .route("/users", json(get(accounts::list_users).post(accounts::create_user)))
         .route("/tokens", get(accounts::list_tokens))
-        .route("/tokens/{id}", axum::routing::delete(accounts::delete_token))
+        .route("/tokens/{id}", delete(accounts::delete_token))
         .fallback(|| async { crate::error::AppError::NotFound })
+        // Answers depend on who asks: no shared cache may keep them.
+        .layer(axum::middleware::map_response(crate::web::auth::private))
 }

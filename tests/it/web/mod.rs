@@ -14,5 +14,6 @@ mod nodes;
 mod privacy;
 mod public;
 mod search;
+mod security;
 mod syndication;
 mod wordpress;
