@@ -423,7 +423,7 @@ def main():
             else:
                 urls.append(loc)
         rel = [urllib.parse.urlsplit(u).path for u in urls][:20000]
-        rel += ["/", "/section/world/", "/search?q=harbour", "/search?q=council+budget", "/feed/"] * 50
+        rel += ["/", "/section/world/", "/search?q=harbour", "/search?q=council+budget", "/feed.xml"] * 50
         paths.write_text("\n".join(rel) + "\n")
         peak = 0
         proc = subprocess.Popen(["wrk", "-t2", "-c64", f"-d{max(DURATION, 2)}s", "-s",

@@ -101,6 +101,9 @@ pub struct ArticleQuery {
     pub text: Option<String>,
     pub limit: u32,
     pub offset: u32,
+    /// Leave `total` at 0: the caller knows it already or does not need it
+    /// (counting every match is the one part of a list that grows with the site).
+    pub skip_count: bool,
 }
 
 /// A full-text search: the parsed words and the same filters as a list.

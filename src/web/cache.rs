@@ -60,6 +60,9 @@ pub struct PageCache {
     max_entries: usize,
     max_bytes: usize,
     pages: RwLock<Pages>,
+    /// How many articles each public list holds, per generation: counting
+    /// them is the one query of a list page that grows with the archive.
+    totals: RwLock<HashMap<String, (u64, u64)>>,
     generation: AtomicU64,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -73,6 +76,7 @@ impl PageCache {
             max_entries,
             max_bytes,
             pages: RwLock::new(Pages::default()),
+            totals: RwLock::new(HashMap::new()),
             generation: AtomicU64::new(0),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -82,6 +86,27 @@ impl PageCache {
     /// Makes every cached page stale (content changed).
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The current generation (it moves on with every change of content).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// The number of articles in a list, if counted since the last change
+    /// (kept whether or not pages are cached).
+    pub fn total(&self, list: &str) -> Option<u64> {
+        let totals = self.totals.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        totals.get(list).filter(|(g, _)| *g == self.generation()).map(|(_, n)| *n)
+    }
+
+    /// Remembers a list's count, made in `generation`.
+    pub fn remember_total(&self, list: String, total: u64, generation: u64) {
+        let mut totals = self.totals.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if totals.len() >= 10_000 {
+            totals.retain(|_, (g, _)| *g == generation);
+        }
+        totals.insert(list, (generation, total));
     }
 
     /// Returns (hits, misses) since start.
@@ -392,6 +417,18 @@ mod tests {
         assert!(c.get("/e").is_ok() && c.get("/d").is_ok() && c.get("/c").is_ok());
         let stored = c.pages.read().unwrap();
         assert_eq!(stored.bytes, size * 3);
+    }
+
+    #[test]
+    fn a_list_count_is_kept_until_the_content_changes() {
+        let c = PageCache::new(false, 10, 1 << 20);
+        let g = c.generation();
+        c.remember_total("front".into(), 91_717, g);
+        assert_eq!(c.total("front"), Some(91_717), "kept even with page caching off");
+        c.clear();
+        assert_eq!(c.total("front"), None);
+        c.remember_total("front".into(), 3, g);
+        assert_eq!(c.total("front"), None, "a count made before a change is not kept");
     }
 
     #[test]

@@ -132,7 +132,15 @@ async fn list_page(
     q.public_at = Some(Utc::now());
     q.limit = per;
     q.offset = (page - 1) * per;
+    let list = format!("{:?}", (&q.section, &q.tag, &q.author, q.from, q.to));
+    let known = state.cache.total(&list);
+    let generation = state.cache.generation();
+    q.skip_count = known.is_some();
     let found = state.store.list_articles(&q).await?;
+    let total = known.unwrap_or(found.total);
+    if known.is_none() {
+        state.cache.remember_total(list, total, generation);
+    }
     if found.items.is_empty() && (page > 1 || !front) {
         return Err(AppError::NotFound);
     }
@@ -153,7 +161,7 @@ async fn list_page(
         .iter()
         .map(|a| ArticleView { comment_count: counts.get(&a.id).copied().unwrap_or(0), ..ArticleView::summary(a, tz) })
         .collect();
-    let ctx = ListCtx { layout, heading, kicker, articles, pager: Pager::new(uri_path, page, per, found.total), front };
+    let ctx = ListCtx { layout, heading, kicker, articles, pager: Pager::new(uri_path, page, per, total), front };
     render(state, "public/list.html", &ctx)
 }
 

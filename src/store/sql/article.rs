@@ -340,9 +340,13 @@ impl ArticleStore for This {
     }
 
     async fn list_articles(&self, q: &ArticleQuery) -> StoreResult<Page<Article>> {
-        let mut count: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT COUNT(*) FROM articles a");
-        push_filters(&mut count, q);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.read).await.map_err(backend)?;
+        let total: i64 = if q.skip_count {
+            0
+        } else {
+            let mut count: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT COUNT(*) FROM articles a");
+            push_filters(&mut count, q);
+            count.build_query_scalar().fetch_one(&self.read).await.map_err(backend)?
+        };
 
         let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(SELECT);
         push_filters(&mut qb, q);

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row};
 
 use super::article::load_many;
-use super::{backend, ts, Conn, DbRow, This};
+use super::{backend, ts, Conn, Db, DbRow, This};
 use crate::domain::{Article, ArticleId};
 use crate::intel::Kind;
 use crate::store::intel::{join_lines, split_lines};
@@ -435,22 +435,33 @@ impl EntityStore for This {
     }
 
     async fn list_related(&self, article: ArticleId, public_at: DateTime<Utc>, limit: u32) -> StoreResult<Vec<Article>> {
-        let ids: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT a.id FROM article_entities mine
-             JOIN entities e ON e.id = mine.entity_id AND NOT e.rejected
-             JOIN article_entities other ON other.entity_id = mine.entity_id
-               AND other.article_id <> mine.article_id AND other.status <> 'rejected'
-             JOIN articles a ON a.id = other.article_id
-             WHERE mine.article_id = $1 AND mine.status <> 'rejected' AND {}
-             GROUP BY a.id, a.published_at ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC LIMIT $3",
-            public(2)
-        ))
+        // The article's own entities first, then the articles sharing them: in
+        // one query the planner may walk every public article by date instead.
+        let mine: Vec<i64> = sqlx::query_scalar(
+            "SELECT mine.entity_id FROM article_entities mine JOIN entities e ON e.id = mine.entity_id
+             WHERE mine.article_id = $1 AND mine.status <> 'rejected' AND NOT e.rejected",
+        )
         .bind(article.0)
-        .bind(ts(public_at))
-        .bind(i64::from(limit.clamp(1, 50)))
         .fetch_all(&self.read)
         .await
         .map_err(backend)?;
+        if mine.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
+            "SELECT a.id FROM article_entities other JOIN articles a ON a.id = other.article_id
+             WHERE other.article_id <> ",
+        );
+        qb.push_bind(article.0).push(" AND other.status <> 'rejected' AND other.entity_id IN (");
+        let mut ids = qb.separated(", ");
+        for id in mine.iter().take(200) {
+            ids.push_bind(*id);
+        }
+        qb.push(") AND a.kind = 'article' AND a.status IN ('published', 'scheduled') AND a.published_at <= ")
+            .push_bind(ts(public_at))
+            .push(" GROUP BY a.id, a.published_at ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit.clamp(1, 50)));
+        let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&self.read).await.map_err(backend)?;
         let mut conn = self.read.acquire().await.map_err(backend)?;
         load_many(&mut conn, &ids).await
     }
