@@ -237,7 +237,9 @@ pub struct CacheConfig {
     /// Largest number of cached pages kept at once.
     pub max_entries: usize,
     /// Memory the cached pages may take, all three encodings counted, in MB.
-    /// When full, the pages stored longest ago make room.
+    /// When full, the pages stored longest ago make room. The default holds
+    /// about a hundred long article pages (front, sections, the latest
+    /// stories): a site's hot pages, within the 100 MB a small server allows.
     pub max_megabytes: usize,
 }
 
@@ -287,7 +289,7 @@ impl Default for SiteConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig { enabled: true, max_entries: 5_000, max_megabytes: 32 }
+        CacheConfig { enabled: true, max_entries: 5_000, max_megabytes: 8 }
     }
 }
 

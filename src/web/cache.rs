@@ -54,8 +54,16 @@ struct Entry {
     page: Arc<CachedPage>,
 }
 
+/// Pages waiting for their best compression, at most this many: one thread
+/// makes them one at a time, so a burst of new pages costs one core's share
+/// and one compressor's memory, never one of each per page.
+const COMPRESS_QUEUE: usize = 64;
+
+type CompressJob = (Arc<PageCache>, String, Arc<CachedPage>, u64);
+
 /// The in-memory cache of rendered public pages.
 pub struct PageCache {
+    compressor: std::sync::OnceLock<std::sync::mpsc::SyncSender<CompressJob>>,
     enabled: bool,
     max_entries: usize,
     max_bytes: usize,
@@ -72,6 +80,7 @@ impl PageCache {
     /// Makes an empty cache.
     pub fn new(enabled: bool, max_entries: usize, max_bytes: usize) -> PageCache {
         PageCache {
+            compressor: std::sync::OnceLock::new(),
             enabled,
             max_entries,
             max_bytes,
@@ -86,6 +95,26 @@ impl PageCache {
     /// Makes every cached page stale (content changed).
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Queues the best compression of a page for the compressing thread; when
+    /// that thread is behind (a crawl of a thousand uncached pages), the page
+    /// keeps its quick gzip until its next render.
+    fn compress_later(&self, this: &Arc<PageCache>, key: String, page: Arc<CachedPage>, generation: u64) {
+        let job: CompressJob = (this.clone(), key, page, generation);
+        let queue = self.compressor.get_or_init(|| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<CompressJob>(COMPRESS_QUEUE);
+            let spawned = std::thread::Builder::new().name("page-compressor".into()).spawn(move || {
+                for (cache, key, page, generation) in rx {
+                    cache.insert(key, Arc::new(page.compress_best()), generation);
+                }
+            });
+            if let Err(e) = spawned {
+                tracing::warn!(error = %e, "cannot start the page compressor; pages keep their quick gzip");
+            }
+            tx
+        });
+        queue.try_send(job).ok();
     }
 
     /// The current generation (it moves on with every change of content).
@@ -248,10 +277,7 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
     // made on a blocking thread and replace the entry when ready.
     let page = Arc::new(compress(content_type, bytes));
     cache.insert(key.clone(), page.clone(), generation);
-    let best = page.clone();
-    tokio::task::spawn_blocking(move || {
-        cache.insert(key, Arc::new(best.compress_best()), generation);
-    });
+    cache.compress_later(&cache, key, page.clone(), generation);
     answer(&page, &req_headers, "miss")
 }
 
@@ -293,7 +319,8 @@ impl CachedPage {
     /// made once per render, off the request path.
     fn compress_best(&self) -> CachedPage {
         let mut br = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+        // A 256 KB window covers a whole page and keeps the encoder's memory small.
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 18, ..Default::default() };
         let brotli = match brotli::BrotliCompress(&mut self.identity.as_ref(), &mut br, &params) {
             Ok(_) => br,
             Err(_) => Vec::new(),

@@ -70,7 +70,13 @@ async fn feed_response(
     path: &str,
     q: ArticleQuery,
 ) -> Result<Response, AppError> {
-    let q = ArticleQuery { kind: Some(Kind::Article), public_at: Some(Utc::now()), limit: FEED_ITEMS, skip_count: true, ..q };
+    let q = ArticleQuery {
+        kind: Some(Kind::Article),
+        public_at: Some(Utc::now()),
+        limit: FEED_ITEMS,
+        skip_count: true,
+        ..q
+    };
     let found = state.store.list_articles(&q).await?;
     let cfg = &state.cfg;
     let feed = Feed::new(cfg, title, cfg.site.tagline.clone(), path, &found.items, cfg.feeds.full_text);
