@@ -31,7 +31,7 @@ use std::collections::HashMap;
 
 use super::lexicon::{lexicon, Cat, Entry, Lexicon};
 use super::text::{is_capitalised, is_title, is_upper, key, Doc, Style, TokKind};
-use super::{slugify, Entity, Kind, Mention};
+use super::{slugify, Entity, Kind, Mention, MONTH_NAMES};
 
 /// Function words that open sentences: never the start of a name.
 const FUNCTION_WORDS: &[&str] = &[
@@ -1013,22 +1013,7 @@ fn proper_run(doc: &Doc<'_>, lex: &Lexicon, i: usize, max: usize) -> Option<usiz
 }
 
 fn month_word(w: &str) -> Option<usize> {
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-    .iter()
-    .position(|m| *m == w)
+    MONTH_NAMES.iter().position(|m| *m == w)
 }
 
 fn head_of_or_before(doc: &Doc<'_>, i: usize, k: usize) -> bool {
