@@ -1,6 +1,7 @@
-//! The application: shared state, start-up (open and migrate the store, load
-//! templates, create secrets, seed the demo) and the server loop with graceful
-//! shutdown.
+//! The composition root: builds the application from its configuration
+//! (open and migrate the store, load templates, create secrets, build the
+//! services, seed the demo) and runs the server with its background tasks
+//! until a graceful shutdown. Only `cli` (and the tests) use this module.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -10,32 +11,26 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::changes::Changes;
 use crate::config::Config;
 use crate::render::Renderer;
+use crate::secret::Signer;
+use crate::service::comment::Comments;
+use crate::service::intel::Intel;
+use crate::service::mailbox::Mailbox;
+use crate::service::media::Photos;
+use crate::service::site::Site;
+use crate::service::writer::CommentWriter;
+use crate::service::{Articles, Enrich};
 use crate::store::Store;
 use crate::web::cache::PageCache;
 use crate::web::metrics::Metrics;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub cfg: Arc<Config>,
-    pub store: Arc<dyn Store>,
-    pub renderer: Arc<Renderer>,
-    pub cache: Arc<PageCache>,
-    pub metrics: Arc<Metrics>,
-    pub signer: Arc<crate::web::signing::Signer>,
-    /// Report content changes here (clears caches on every node).
-    pub changes: crate::changes::Changes,
-    /// Readers' comments go through here, committed in batches.
-    pub comments: crate::service::writer::CommentWriter,
-}
+use crate::web::AppState;
 
 /// A built application, bound to its address and ready to run.
 pub struct App {
     listener: TcpListener,
     state: AppState,
-    announcements: tokio::sync::mpsc::Receiver<()>,
 }
 
 /// Fails early, and plainly, when the data folder cannot be written to.
@@ -67,8 +62,15 @@ pub async fn open_store(cfg: &Config) -> anyhow::Result<Arc<dyn Store>> {
     Ok(store)
 }
 
+/// Makes the article service for a command (no cache of its own to tell:
+/// running servers follow the change log).
+pub fn articles(store: &Arc<dyn Store>, cfg: &Config, enrich: Enrich) -> Articles {
+    Articles::new(store.clone(), Changes::new(), cfg.tz(), enrich)
+}
+
 impl App {
-    /// Binds the listener, opens the store, loads templates and, on an empty site, seeds the demo.
+    /// Binds the listener, opens the store, loads templates, builds the
+    /// services and, on an empty site, seeds the demo.
     pub async fn build(mut cfg: Config, demo: bool) -> anyhow::Result<App> {
         let listener = TcpListener::bind(cfg.server.listen)
             .await
@@ -80,30 +82,59 @@ impl App {
             }
         }
         let store = open_store(&cfg).await?;
-        let renderer = Renderer::new(cfg.data_dir.join("theme").is_dir().then(|| cfg.data_dir.join("theme")))
-            .context("a template does not compile")?;
+        let renderer = Arc::new(
+            Renderer::new(cfg.data_dir.join("theme").is_dir().then(|| cfg.data_dir.join("theme")))
+                .context("a template does not compile")?,
+        );
+        let changes = Changes::new();
+        let cache = Arc::new(PageCache::new(
+            cfg.cache.enabled,
+            cfg.cache.max_entries,
+            cfg.cache.max_megabytes * 1024 * 1024,
+            changes.clone(),
+        ));
+        let tz = cfg.tz();
+        let photos = Photos::new(cfg.media_dir(), cfg.server.max_upload_bytes);
         if demo {
-            crate::demo::seed_if_empty(&store, &cfg).await.context("cannot create the demo site")?;
+            let articles = Articles::new(store.clone(), changes.clone(), tz, Enrich::Inline);
+            let root = cfg.media_dir();
+            let to = crate::import::markdown::Target { store: &store, articles: &articles, media_root: &root };
+            crate::demo::seed_if_empty(&to).await.context("cannot create the demo site")?;
         }
-        crate::web::auth::announce_setup_link(&store, &cfg).await?;
-        let signer =
-            crate::web::signing::Signer::load(&*store, &cfg.data_dir).await.context("cannot load the signing key")?;
-        let cache =
-            Arc::new(PageCache::new(cfg.cache.enabled, cfg.cache.max_entries, cfg.cache.max_megabytes * 1024 * 1024));
-        let (changes, announcements) = crate::changes::Changes::new(cache.clone());
+        announce_setup_link(&store, &cfg).await?;
+        let signer = Arc::new(load_signer(store.as_ref(), &cfg.data_dir).await.context("cannot load the signing key")?);
         // SQLite has one writer; PostgreSQL commits a few batches side by side.
         let writers = if crate::store::is_postgres(&cfg.database_url()) { 4 } else { 1 };
+        let mailbox = Mailbox::new(
+            renderer.clone(),
+            signer.clone(),
+            cfg.site.title.clone(),
+            cfg.base_url().to_owned(),
+            cfg.mail.enabled,
+        );
+        let comments = Comments::new(
+            store.clone(),
+            changes.clone(),
+            CommentWriter::start(store.clone(), writers),
+            mailbox,
+            cfg.comments.clone(),
+            tz,
+        );
         let state = AppState {
-            comments: crate::service::writer::CommentWriter::start(store.clone(), writers),
-            signer: Arc::new(signer),
+            articles: Articles::new(store.clone(), changes.clone(), tz, Enrich::Background),
+            intel: Intel::new(store.clone(), changes.clone(), tz),
+            site: Site::new(store.clone(), changes.clone()),
+            comments,
+            photos,
+            signer,
             changes,
             cache,
             metrics: Arc::new(Metrics::new()),
             cfg: Arc::new(cfg),
             store,
-            renderer: Arc::new(renderer),
+            renderer,
         };
-        Ok(App { listener, state, announcements })
+        Ok(App { listener, state })
     }
 
     /// Returns the address actually bound (useful with port 0).
@@ -120,15 +151,14 @@ impl App {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let state = self.state.clone();
         let addr = self.local_addr();
-        let ticker = tokio::spawn(publish_scheduled(state.clone()));
-        let announcer = tokio::spawn(crate::changes::announce(state.store.clone(), self.announcements));
-        let listener = tokio::spawn(crate::changes::listen(state.store.clone(), state.cache.clone()));
-        let mailer = if state.cfg.mail.enabled {
+        let mut tasks = vec![
+            tokio::spawn(publish_scheduled(state.articles.clone())),
+            tokio::spawn(crate::changes::follow(state.store.clone(), state.changes.clone())),
+        ];
+        if state.cfg.mail.enabled {
             let mailer = crate::mail::Mailer::new(&state.cfg.mail).context("mail configuration")?;
-            Some(tokio::spawn(crate::mail::run(mailer, state.store.clone())))
-        } else {
-            None
-        };
+            tasks.push(tokio::spawn(crate::queue::run(state.store.clone(), Arc::new(mailer), Duration::from_secs(2))));
+        }
         let router = crate::web::router(state);
         tracing::info!(addr = %addr, "serving");
         let limits = crate::web::server::Limits {
@@ -136,26 +166,40 @@ impl App {
             max_connections: self.state.cfg.server.max_connections,
         };
         let result = crate::web::server::serve(self.listener, router, limits, shutdown).await;
-        ticker.abort();
-        announcer.abort();
-        listener.abort();
-        if let Some(m) = mailer {
-            m.abort();
+        for t in tasks {
+            t.abort();
         }
         result.context("server error")
     }
 }
 
-/// Publishes scheduled articles when their time comes and drops cached pages.
-async fn publish_scheduled(state: AppState) {
+/// Prints a new one-time setup link when the site has no user yet (on the
+/// console only: the link is a secret, never written to the logs).
+async fn announce_setup_link(store: &Arc<dyn Store>, cfg: &Config) -> anyhow::Result<()> {
+    if let Some(url) = crate::service::account::new_setup_link(store.as_ref(), cfg.base_url()).await? {
+        tracing::info!("no user yet: the one-time setup link is printed on the console");
+        eprintln!("\n  No user exists yet. Create the first admin here (link works once):\n  {url}\n  or run: dateline user add --email you@example.org --name \"Your Name\" --role admin --password-stdin\n");
+    }
+    Ok(())
+}
+
+/// Loads the site's signing key from the database, storing a new one on
+/// first start (or the one an older version kept in `DIR/secret.key`): the
+/// first node to start wins, and every node signs with the same key.
+async fn load_signer(store: &dyn Store, dir: &std::path::Path) -> anyhow::Result<Signer> {
+    let legacy = std::fs::read_to_string(dir.join("secret.key")).ok();
+    let candidate = Signer::new_key_text(legacy.as_deref())?;
+    let stored = store.init_setting(crate::secret::KEY_SETTING, &candidate).await?;
+    Signer::from_key_text(&stored)
+}
+
+/// Publishes scheduled articles when their time comes, as a click on Publish would.
+async fn publish_scheduled(articles: Articles) {
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     loop {
         tick.tick().await;
-        match state.store.publish_due(chrono::Utc::now()).await {
-            Ok(ids) if !ids.is_empty() => {
-                tracing::info!(count = ids.len(), "published scheduled articles");
-                state.changes.changed();
-            }
+        match articles.publish_due(chrono::Utc::now()).await {
+            Ok(ids) if !ids.is_empty() => tracing::info!(count = ids.len(), "published scheduled articles"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot publish scheduled articles"),
         }

@@ -193,7 +193,7 @@ pub struct DatabaseConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        let pool = crate::store::postgres::PoolConfig::default();
+        let pool = PoolConfig::default();
         DatabaseConfig {
             url: String::new(),
             pool_size: pool.pool_size,
@@ -205,8 +205,8 @@ impl Default for DatabaseConfig {
 
 impl DatabaseConfig {
     /// The PostgreSQL pool settings.
-    pub fn pool(&self) -> crate::store::postgres::PoolConfig {
-        crate::store::postgres::PoolConfig {
+    pub fn pool(&self) -> PoolConfig {
+        PoolConfig {
             pool_size: self.pool_size,
             connect_timeout_ms: self.connect_timeout_ms,
             statement_timeout_ms: self.statement_timeout_ms,
@@ -424,6 +424,24 @@ impl Config {
     /// Returns the base URL without a trailing slash.
     pub fn base_url(&self) -> &str {
         self.site.base_url.trim_end_matches('/')
+    }
+}
+
+/// Connection pool settings (`[database]` in `dateline.toml`).
+#[derive(Debug, Clone)]
+pub struct PoolConfig {
+    /// Connections per node.
+    pub pool_size: u32,
+    /// How long a request waits for a connection (or for a new one to be made)
+    /// before it is answered 503.
+    pub connect_timeout_ms: u64,
+    /// Longest any one statement may run.
+    pub statement_timeout_ms: u64,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        PoolConfig { pool_size: 10, connect_timeout_ms: 3_000, statement_timeout_ms: 10_000 }
     }
 }
 

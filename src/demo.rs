@@ -3,13 +3,11 @@
 //! so the newest story is from today, and the front page looks alive.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 
-use crate::config::Config;
-use crate::import::markdown::{prepare, write};
-use crate::store::{ArticleQuery, Store};
+use crate::import::markdown::{prepare, write, Target};
+use crate::store::ArticleQuery;
 
 #[derive(rust_embed::Embed)]
 #[folder = "demo/"]
@@ -20,7 +18,8 @@ struct DemoFiles;
 const SEEDED: &str = "demo_seeded";
 
 /// Loads the demo content when the site has no articles and was never seeded.
-pub async fn seed_if_empty(store: &Arc<dyn Store>, cfg: &Config) -> anyhow::Result<()> {
+pub async fn seed_if_empty(to: &Target<'_>) -> anyhow::Result<()> {
+    let store = to.store;
     if store.get_setting(SEEDED).await?.is_some() {
         return Ok(());
     }
@@ -43,13 +42,20 @@ pub async fn seed_if_empty(store: &Arc<dyn Store>, cfg: &Config) -> anyhow::Resu
         })?;
         prepared.push(p);
     }
-    // Move every date by the same amount so the newest story is from today.
-    let newest = prepared.iter().filter_map(|p| p.input.published_at).max().unwrap_or(now);
-    let shift = Duration::days((now - newest).num_days().max(0));
-    let root = cfg.media_dir();
+    // Move every story's date by the same whole number of days so the newest
+    // is from today (pages, which carry no date, are dated now and do not count).
+    let newest = prepared
+        .iter()
+        .filter(|p| p.input.kind == crate::domain::Kind::Article)
+        .filter_map(|p| p.input.published_at)
+        .max()
+        .unwrap_or(now);
+    let behind = now - newest;
+    let days = behind.num_days() + i64::from(behind > Duration::days(behind.num_days()));
+    let shift = Duration::days(days.max(0));
     for mut p in prepared {
         p.input.published_at = p.input.published_at.map(|t| (t + shift).min(now));
-        write(store, &root, cfg.tz(), p, now).await?;
+        write(to, p, now).await?;
     }
     store.set_setting(SEEDED, &now.to_rfc3339()).await?;
     tracing::info!(files = names.len(), "demo site created");

@@ -1,7 +1,9 @@
 //! Dateline: a newsroom's website in one binary.
 //!
-//! Layers point one way: `web` and `cli` use `domain`, `store`, `render`,
-//! `media` and `import`; `domain` uses nothing of the others.
+//! Layers point one way (see `docs/ARCHITECTURE.md`, checked by
+//! `tests/layers.rs`): `cli` → `app` → `web` → `import`/`demo` → `service` →
+//! `changes`/`queue`/`mail` → `store`/`render`/`media`/`secret` → `config` →
+//! `domain`/`intel`. Nothing refers to a layer above its own.
 
 pub mod app;
 pub mod changes;
@@ -9,12 +11,13 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
-pub mod error;
 pub mod import;
 pub mod intel;
 pub mod mail;
 pub mod media;
+pub mod queue;
 pub mod render;
+pub mod secret;
 pub mod service;
 pub mod store;
 pub mod web;

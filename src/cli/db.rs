@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::store::copy::{self, Progress};
 use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{is_postgres, SiteStore};
+use crate::store::{is_postgres, ChangeStore, SystemStore};
 
 #[derive(clap::Args, Debug)]
 pub struct MigrateArgs {
@@ -135,6 +135,10 @@ pub async fn restore(cfg: Config, file: PathBuf) -> anyhow::Result<()> {
     let before = store.path().with_extension(format!("before-restore-{stamp}.db"));
     store.backup_to(&before).await.context("cannot keep a copy of the current site")?;
     let restored = store.restore_from(&file).await.with_context(|| format!("cannot restore {}", file.display()))?;
+    // Every page a running server holds may show what was just replaced.
+    if let Err(e) = store.log_change(&crate::domain::change::Notice::everything(), chrono::Utc::now()).await {
+        eprintln!("warning: running servers were not told about the restore: {e}");
+    }
     let rows: u64 = restored.iter().map(|(_, n)| n).sum();
     println!("Restored {rows} rows in {} tables from {}.", restored.len(), file.display());
     println!("The site as it was before is kept in {}.", before.display());

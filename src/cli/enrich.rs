@@ -38,18 +38,17 @@ pub async fn run(cfg: Config, args: EnrichArgs) -> anyhow::Result<()> {
     if let Ok(style) = ProgressStyle::with_template("enriching [{bar:40}] {pos}/{len} {per_sec} {eta}") {
         bar.set_style(style.progress_chars("=> "));
     }
+    // Each article read logs its change: running servers follow the log.
+    let intel = crate::service::intel::Intel::new(store.clone(), crate::changes::Changes::new(), cfg.tz());
     let mut failed = 0u64;
     for id in &ids {
-        if let Err(e) = crate::service::intel::enrich(&store, cfg.tz(), *id).await {
+        if let Err(e) = intel.enrich(*id).await {
             failed += 1;
             bar.suspend(|| eprintln!("article {}: {e}", id.0));
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    if let Err(e) = store.announce_change().await {
-        eprintln!("warning: running servers were not told about the new annotations: {e}");
-    }
     println!("Read {} articles ({failed} failed).", ids.len());
     if failed > 0 {
         anyhow::bail!("{failed} articles could not be read");

@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::config::Config;
 use crate::domain::{ArticleInput, BodyFormat, CommentStatus, Kind, Status};
-use crate::store::{CommentWrite, NewComment};
+use crate::store::{ArticleWrite, CommentWrite, Effects, NewComment};
 
 #[derive(clap::Args, Debug)]
 pub struct GenerateArgs {
@@ -118,7 +118,7 @@ async fn comments(
                 notify: false,
                 staff: false,
             },
-            mails: Vec::new(),
+            effects: Effects::default(),
             at: published + Duration::minutes(rng.gen_range(1..=4320)),
         });
         if batch.len() == 1000 || i + 1 == count {
@@ -163,12 +163,23 @@ pub async fn run(cfg: Config, args: GenerateArgs) -> anyhow::Result<()> {
             published_at: Some(start + offset),
             comments_open: true,
         };
-        let a = store.create_article(&input, None, start + offset).await.with_context(|| format!("article {i}"))?;
+        let search = crate::render::search_doc(&input);
+        let w = ArticleWrite {
+            input: &input,
+            search: &search,
+            by: None,
+            at: start + offset,
+            old_path: None,
+            if_status: None,
+        };
+        let a = store.create_article(&w, &Effects::default()).await.with_context(|| format!("article {i}"))?;
         made.push((a.id, start + offset));
         bar.inc(1);
     }
     bar.finish();
     comments(store.as_ref(), &mut rng, &words, &made, args.comments).await?;
+    // One notice for the lot tells a running server.
+    store.log_change(&crate::domain::change::Notice::everything(), Utc::now()).await?;
     println!("Generated {} articles and {} comments (seed {}).", args.articles, args.comments, args.seed);
     Ok(())
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use crate::config::Config;
+use crate::service::Enrich;
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
@@ -80,13 +81,11 @@ async fn wordpress(cfg: Config, file: PathBuf, media: Option<PathBuf>) -> anyhow
     if let Ok(style) = indicatif::ProgressStyle::with_template("importing [{bar:40}] {pos}/{len} items {elapsed}") {
         bar.set_style(style.progress_chars("=> "));
     }
-    let opts = Options { media, media_root: cfg.media_dir(), tz: cfg.tz() };
+    let articles = crate::app::articles(&store, &cfg, Enrich::Inline);
+    let opts = Options { media, media_root: cfg.media_dir(), tz: cfg.tz(), articles };
     let report = import(&store, &file, &opts, &Bar(bar.clone())).await;
     bar.finish_and_clear();
     let report = report?;
-    if let Err(e) = store.announce_change().await {
-        eprintln!("warning: running servers were not told about the import: {e}");
-    }
     println!("Imported from {}:", file.display());
     for (what, n) in &report.imported {
         println!("  {what:<12} {n:>7}");
@@ -128,20 +127,17 @@ pub async fn run(cfg: Config, c: ImportCommand) -> anyhow::Result<()> {
     };
     let store = crate::app::open_store(&cfg).await?;
     let root = cfg.media_dir();
+    let articles = crate::app::articles(&store, &cfg, Enrich::Inline);
+    // Every article saved logs its change: running servers follow the log.
+    let to = crate::import::markdown::Target { store: &store, articles: &articles, media_root: &root };
     let mut failed = 0;
     for p in &paths {
-        match crate::import::markdown::import_file(&store, &root, cfg.tz(), p).await {
+        match crate::import::markdown::import_file(&to, p).await {
             Ok(a) => println!("imported {} -> {} ({})", p.display(), a.permalink(cfg.tz()), a.status.as_str()),
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {e}");
             }
-        }
-    }
-    if failed < paths.len() {
-        // Running nodes drop their cached pages (SQLite servers notice by themselves).
-        if let Err(e) = store.announce_change().await {
-            eprintln!("warning: running servers were not told about the import: {e}");
         }
     }
     if failed > 0 {

@@ -3,7 +3,6 @@
 use clap::Subcommand;
 
 use crate::config::Config;
-use crate::web::auth;
 
 #[derive(Subcommand, Debug)]
 pub enum TokenCommand {
@@ -30,8 +29,7 @@ pub async fn run(cfg: Config, c: TokenCommand) -> anyhow::Result<()> {
                 .get_user_by_email(&email)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no user with the email {email}; add one with `dateline user add`"))?;
-            let token = format!("dl_{}", auth::random_token());
-            let info = store.create_token(user.id, &name, &auth::hash_secret(&token), now).await?;
+            let (info, token) = crate::service::account::create_token(store.as_ref(), &user, &name, now).await?;
             eprintln!(
                 "token {} for {} ({}); keep it secret, it is not shown again:",
                 info.id,

@@ -5,8 +5,8 @@ use std::io::Read;
 use clap::Subcommand;
 
 use crate::config::Config;
-use crate::domain::{parse_email, Role};
-use crate::web::auth;
+use crate::domain::NewUser;
+use crate::service::account::{self, AccountError};
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
@@ -27,29 +27,27 @@ pub enum UserCommand {
 
 pub async fn run(cfg: Config, c: UserCommand) -> anyhow::Result<()> {
     let UserCommand::Add { email, name, role, password_stdin } = c;
-    let email = parse_email(&email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
-    let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role: use author, editor or admin"))?;
-    if name.trim().is_empty() {
-        anyhow::bail!("--name: enter a name");
-    }
-    let hash = if password_stdin {
+    let password = if password_stdin {
         let mut s = String::new();
         std::io::stdin().take(1024).read_to_string(&mut s)?;
-        let pw = s.lines().next().unwrap_or("").to_owned();
-        auth::check_new_password(&pw).map_err(|m| anyhow::anyhow!("password: {m}"))?;
-        Some(auth::hash_password(&pw)?)
+        Some(s.lines().next().unwrap_or("").to_owned())
     } else {
         None
     };
     let store = crate::app::open_store(&cfg).await?;
-    let u = store.create_user(&email, &name, role, hash.as_deref(), chrono::Utc::now()).await.map_err(|e| match e {
-        crate::store::StoreError::Conflict(_) => {
-            anyhow::anyhow!("a user with the email {email} already exists")
+    let new = NewUser { email: email.clone(), name, role, password };
+    let u = match account::create_user(store.as_ref(), new, chrono::Utc::now()).await {
+        Ok(u) => u,
+        Err(AccountError::Invalid(e)) => {
+            let flag = |f: &str| if f == "password" { "password".to_owned() } else { format!("--{f}") };
+            let lines: Vec<String> = e.0.iter().map(|(f, m)| format!("{}: {m}", flag(f))).collect();
+            anyhow::bail!("{}", lines.join("\n"));
         }
-        other => other.into(),
-    })?;
+        Err(AccountError::Taken) => anyhow::bail!("a user with the email {email} already exists"),
+        Err(other) => return Err(other.into()),
+    };
     println!("added {} <{}> as {} (id {})", u.name, u.email, u.role.as_str(), u.id.0);
-    if hash.is_none() {
+    if u.password_hash.is_none() {
         println!("no password set: this user can use API tokens but cannot log in to /admin");
     }
     Ok(())

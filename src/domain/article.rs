@@ -413,6 +413,19 @@ pub fn may_save(user: &User, article: Option<&Article>, requested: Status) -> Re
     }
 }
 
+/// Decides whether a staff member may open an article in the editor: editors
+/// and admins any article, authors their own.
+pub fn may_open(user: &User, a: &Article) -> bool {
+    user.role.can_publish() || a.created_by == Some(user.id)
+}
+
+/// Decides whether someone may see an article at `now`: everyone a public
+/// one, staff what they may open. The one rule behind every page and answer
+/// that shows an article.
+pub fn may_see(viewer: Option<&User>, a: &Article, now: DateTime<Utc>) -> bool {
+    a.is_public(now) || viewer.is_some_and(|u| may_open(u, a))
+}
+
 /// Decides whether `role` may add a correction to a public article.
 pub fn may_correct(role: Role) -> Result<(), Denied> {
     if role.can_publish() {

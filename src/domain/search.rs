@@ -162,6 +162,21 @@ pub fn vocabulary(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
+/// Marks the start of a matched word in a snippet (a private-use character, never in text we index).
+pub const MARK_START: char = '\u{E000}';
+/// Marks the end of a matched word in a snippet.
+pub const MARK_END: char = '\u{E001}';
+
+/// What the search index holds for an article, as plain text.
+#[derive(Debug, Clone, Default)]
+pub struct SearchDoc {
+    pub headline: String,
+    /// Standfirst, section, tags and bylines.
+    pub summary: String,
+    pub caption: String,
+    pub body: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,6 +47,55 @@ impl Role {
     }
 }
 
+/// A staff action that needs more than an author's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Moderate readers' comments.
+    Moderate,
+    /// Change the site's settings.
+    ChangeSettings,
+    /// Review what story intelligence found.
+    ReviewEntities,
+    /// Create users and see everyone's tokens.
+    ManageUsers,
+}
+
+impl Permission {
+    /// Tells whether `role` has this permission.
+    pub fn granted_to(self, role: Role) -> bool {
+        match self {
+            Permission::ManageUsers => role.can_manage_users(),
+            Permission::Moderate | Permission::ChangeSettings | Permission::ReviewEntities => role.can_publish(),
+        }
+    }
+
+    /// Says who has it, for a refusal.
+    pub fn refusal(self) -> &'static str {
+        match self {
+            Permission::Moderate => "Only editors and admins moderate comments.",
+            Permission::ChangeSettings => "Only editors and admins can change site settings.",
+            Permission::ReviewEntities => {
+                "Only editors and admins can review the people, places and organisations found."
+            }
+            Permission::ManageUsers => "Only admins can manage users.",
+        }
+    }
+}
+
+/// Checks a staff action: the one place a role is held against a permission.
+pub fn require(user: &User, p: Permission) -> Result<(), &'static str> {
+    if p.granted_to(user.role) {
+        Ok(())
+    } else {
+        Err(p.refusal())
+    }
+}
+
+/// The author whose articles alone a user's lists show: None for editors and admins, who see all.
+pub fn own_scope(user: &User) -> Option<UserId> {
+    (!user.role.can_publish()).then_some(user.id)
+}
+
 /// A person who logs in to `/admin` or uses the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
@@ -83,6 +132,67 @@ pub fn parse_email(raw: &str) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
+/// A new account as someone typed it (the admin's form, the API, the
+/// command line, the first-admin setup), before any rule was checked.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    /// `author`, `editor` or `admin`.
+    pub role: String,
+    /// None: the account uses API tokens only and cannot log in to `/admin`.
+    pub password: Option<String>,
+}
+
+/// A new account that passed every rule of [`NewUser::check`].
+#[derive(Debug, Clone)]
+pub struct CheckedUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password: Option<String>,
+}
+
+/// The longest name an account may have.
+pub const MAX_USER_NAME: usize = 100;
+
+impl NewUser {
+    /// Checks a new account: the one place its rules live, whoever creates it.
+    pub fn check(self) -> Result<CheckedUser, super::FieldErrors> {
+        let mut e = super::FieldErrors::default();
+        let email = parse_email(&self.email).map_err(|m| e.add("email", m)).ok();
+        let role = Role::parse(&self.role);
+        if role.is_none() {
+            e.add("role", "Choose author, editor or admin.");
+        }
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > MAX_USER_NAME {
+            e.add("name", format!("Enter a name (at most {MAX_USER_NAME} characters)."));
+        }
+        if let Some(Err(m)) = self.password.as_deref().map(check_new_password) {
+            e.add("password", m);
+        }
+        match (email, role) {
+            (Some(email), Some(role)) if e.is_empty() => {
+                Ok(CheckedUser { email, name: name.to_owned(), role, password: self.password })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// Checks a new password's length.
+pub fn check_new_password(pw: &str) -> Result<(), String> {
+    let n = pw.chars().count();
+    if n < 10 {
+        return Err("Use at least 10 characters.".into());
+    }
+    if n > 200 {
+        return Err("Use at most 200 characters.".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +225,19 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn new_accounts_are_checked_by_one_set_of_rules() {
+        let ok = NewUser { email: "ed@example.org".into(), name: " Ed ".into(), role: "editor".into(), password: None };
+        let u = ok.clone().check().unwrap();
+        assert_eq!((u.name.as_str(), u.role), ("Ed", Role::Editor));
+        let long = NewUser { name: "x".repeat(MAX_USER_NAME + 1), ..ok.clone() };
+        assert!(long.check().unwrap_err().0.contains_key("name"));
+        let short = NewUser { password: Some("short".into()), ..ok.clone() };
+        assert!(short.check().unwrap_err().0.contains_key("password"));
+        let bad = NewUser { email: "nope".into(), role: "root".into(), ..ok };
+        let e = bad.check().unwrap_err();
+        assert!(e.0.contains_key("email") && e.0.contains_key("role"));
     }
 }

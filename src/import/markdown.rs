@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::frontmatter::{self, FrontMatter};
 use crate::domain::{self, Article, ArticleInput, BodyFormat, Kind, PhotoInput, Status};
 use crate::media::{self, Limits, Processed};
-use crate::service::{self, SaveError};
+use crate::service::SaveError;
 use crate::store::Store;
 
 /// Why a file was not imported, with where.
@@ -102,35 +102,30 @@ fn to_input(fm: &FrontMatter, body: String, now: DateTime<Utc>, has_photo: bool)
 }
 
 /// Writes a prepared document: stores its photo, then creates or updates the article with its slug.
-pub async fn write(
-    store: &Arc<dyn Store>,
-    media_root: &Path,
-    tz: chrono_tz::Tz,
-    mut p: Prepared,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Article> {
+pub async fn write(to: &Target<'_>, mut p: Prepared, now: DateTime<Utc>) -> anyhow::Result<Article> {
     if let (Some(processed), Some(photo)) = (&p.photo, p.input.photo.as_mut()) {
-        let m = crate::web::media::save_processed(store.as_ref(), media_root, processed, None).await?;
+        let m = crate::service::media::save_processed(to.store.as_ref(), to.media_root, processed, None).await?;
         photo.media_id = m.id;
     }
     let slug = p.input.slug.clone().unwrap_or_default();
-    let existing = store.get_article_by_slug(p.input.kind, &slug).await?.map(|a| a.id);
-    let saved = service::save_article(store, tz, None, existing, p.input, now).await.map_err(|e| match e {
+    let existing = to.store.get_article_by_slug(p.input.kind, &slug).await?.map(|a| a.id);
+    // The service reads the saved article with story intelligence when the
+    // import asked for it (`Enrich::Inline`), after the commit.
+    to.articles.save(None, existing, p.input, now).await.map_err(|e| match e {
         SaveError::Store(s) => anyhow::Error::new(s),
         other => anyhow::anyhow!("{other}"),
-    })?;
-    // After the commit: the article is imported whether or not extraction works.
-    service::intel::enrich_logged(store, tz, saved.id).await;
-    Ok(saved)
+    })
+}
+
+/// Where an import writes: the store (read), the article service (write) and the media folder.
+pub struct Target<'a> {
+    pub store: &'a Arc<dyn Store>,
+    pub articles: &'a crate::service::Articles,
+    pub media_root: &'a Path,
 }
 
 /// Imports one file from disk (photo paths are relative to the file).
-pub async fn import_file(
-    store: &Arc<dyn Store>,
-    media_root: &Path,
-    tz: chrono_tz::Tz,
-    file: &Path,
-) -> Result<Article, ImportError> {
+pub async fn import_file(to: &Target<'_>, file: &Path) -> Result<Article, ImportError> {
     let text = std::fs::read_to_string(file).map_err(|source| ImportError::Read { file: file.to_owned(), source })?;
     let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let now = Utc::now();
@@ -140,7 +135,5 @@ pub async fn import_file(
         }
         std::fs::read(dir.join(p)).map_err(|e| format!("cannot read: {e}"))
     })?;
-    write(store, media_root, tz, prepared, now)
-        .await
-        .map_err(|source| ImportError::Store { file: file.to_owned(), source })
+    write(to, prepared, now).await.map_err(|source| ImportError::Store { file: file.to_owned(), source })
 }

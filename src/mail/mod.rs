@@ -1,20 +1,24 @@
-//! Outgoing mail: messages wait in the database's outbox (so a crash loses
-//! none) and a sender delivers them over SMTP with retries.
+//! Outgoing mail: each message is a `mail` job in the durable queue (written
+//! with the change that caused it, so a crash loses none), and this handler
+//! delivers it over SMTP. Its `Message-ID` comes from the job's stable key, so
+//! a message sent again after a crash carries the same id.
 
 use std::time::Duration;
 
-use chrono::Utc;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::MailConfig;
-use crate::store::{QueuedMail, Store};
+use crate::queue::Outcome;
+use crate::store::{Job, NewMail, MAIL};
 
 /// Sends queued mail through one SMTP server.
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: lettre::message::Mailbox,
+    /// The domain of our `Message-ID`s.
+    domain: String,
 }
 
 impl Mailer {
@@ -29,50 +33,44 @@ impl Mailer {
         if !cfg.username.is_empty() {
             builder = builder.credentials(Credentials::new(cfg.username.clone(), cfg.password.clone()));
         }
-        Ok(Mailer { transport: builder.build(), from: cfg.from.parse()? })
+        let from: lettre::message::Mailbox = cfg.from.parse()?;
+        let domain = from.email.domain().to_owned();
+        Ok(Mailer { transport: builder.build(), from, domain })
     }
 
-    async fn send(&self, m: &QueuedMail) -> anyhow::Result<()> {
+    async fn send(&self, key: &str, m: &NewMail) -> Result<(), Outcome> {
+        let to = m.to.parse().map_err(|e| Outcome::Fail(format!("bad address {}: {e}", m.to)))?;
         let msg = Message::builder()
             .from(self.from.clone())
-            .to(m.to.parse()?)
+            .to(to)
             .subject(&m.subject)
+            .message_id(Some(format!("<{key}@{}>", self.domain)))
             .header(ContentType::TEXT_PLAIN)
-            .body(m.body.clone())?;
-        self.transport.send(msg).await?;
-        Ok(())
-    }
-
-    /// Sends every due message once; returns how many went out.
-    pub async fn drain_once(&self, store: &dyn Store) -> anyhow::Result<usize> {
-        let now = Utc::now();
-        let due = store.claim_mails(now, 50).await?;
-        let mut sent = 0;
-        for m in &due {
-            match self.send(m).await {
-                Ok(()) => {
-                    store.finish_mail(m.id, Ok(()), Utc::now()).await?;
-                    sent += 1;
-                }
-                Err(e) => {
-                    // Back off: 1, 2, 4 … minutes, at most a day.
-                    let wait = chrono::Duration::minutes(1i64 << m.attempts.min(10)).min(chrono::Duration::days(1));
-                    tracing::warn!(mail = m.id, error = %e, "sending mail failed; will retry");
-                    store.finish_mail(m.id, Err((e.to_string(), Utc::now() + wait)), Utc::now()).await?;
-                }
-            }
+            .body(m.body.clone())
+            .map_err(|e| Outcome::Fail(e.to_string()))?;
+        match self.transport.send(msg).await {
+            Ok(_) => Ok(()),
+            // A permanent answer (5xx) will not change by asking again.
+            Err(e) if e.is_permanent() => Err(Outcome::Fail(e.to_string())),
+            Err(e) => Err(Outcome::Retry(e.to_string())),
         }
-        Ok(sent)
     }
 }
 
-/// Delivers the outbox every few seconds until the process ends.
-pub async fn run(mailer: Mailer, store: std::sync::Arc<dyn Store>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(2));
-    loop {
-        tick.tick().await;
-        if let Err(e) = mailer.drain_once(store.as_ref()).await {
-            tracing::warn!(error = %e, "mail outbox");
+#[async_trait::async_trait]
+impl crate::queue::Handler for Mailer {
+    fn kind(&self) -> &'static str {
+        MAIL
+    }
+
+    async fn run(&self, job: &Job) -> Outcome {
+        let m: NewMail = match serde_json::from_str(&job.payload) {
+            Ok(m) => m,
+            Err(e) => return Outcome::Fail(format!("unreadable mail job: {e}")),
+        };
+        match self.send(&job.key, &m).await {
+            Ok(()) => Outcome::Done,
+            Err(o) => o,
         }
     }
 }

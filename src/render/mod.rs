@@ -16,6 +16,8 @@ use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior};
 use serde::Serialize;
 
+use crate::domain::search::{SearchDoc, MARK_END, MARK_START};
+
 #[derive(rust_embed::Embed)]
 #[folder = "templates/"]
 struct Embedded;
@@ -102,6 +104,27 @@ fn format_value(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> R
         last = i + 1;
     }
     out.write_str(&text[last..]).map_err(fail)
+}
+
+/// Builds the indexed text of an article: markup stripped, terms spelled out.
+pub fn search_doc(i: &crate::domain::ArticleInput) -> SearchDoc {
+    let strip = |s: &str| s.replace([MARK_START, MARK_END], " ");
+    let body = match i.body_format {
+        crate::domain::BodyFormat::Markdown => markdown::plain_text(&i.body),
+        crate::domain::BodyFormat::Html => markdown::html_text(&i.body),
+    };
+    let mut summary: Vec<&str> = i.standfirst.iter().map(String::as_str).collect();
+    summary.extend(i.section.iter().map(String::as_str));
+    summary.extend(i.tags.iter().map(String::as_str));
+    summary.extend(i.authors.iter().map(String::as_str));
+    let photo = i.photo.as_ref();
+    let caption = [photo.and_then(|p| p.caption.as_deref()), photo.map(|p| p.alt.as_str())];
+    SearchDoc {
+        headline: strip(&i.headline),
+        summary: strip(&summary.join(" \n")),
+        caption: strip(&caption.iter().flatten().copied().collect::<Vec<_>>().join(" ")),
+        body: strip(&body),
+    }
 }
 
 #[cfg(test)]

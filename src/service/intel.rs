@@ -8,10 +8,11 @@ use std::sync::Arc;
 use chrono::{NaiveDate, Utc};
 
 use crate::changes::Changes;
+use crate::domain::change::{Key, Notice};
 use crate::domain::{Article, ArticleId, Kind};
 use crate::intel::{self, Annotations, When};
 use crate::render::markdown;
-use crate::store::{ArticleIntel, FoundEntity, FoundEvent, FoundQuote, Store, StoreError};
+use crate::store::{ArticleIntel, Effects, EntityDecision, FoundEntity, FoundEvent, FoundQuote, Store, StoreError};
 
 /// Snippets kept per entity for the editors' review.
 const SNIPPETS: usize = 3;
@@ -129,43 +130,99 @@ fn snippet(text: &str, start: usize, end: usize) -> String {
     s
 }
 
-/// Reads one stored article and stores what it names. Returns false for a
-/// page or a missing article (nothing to do).
-pub async fn enrich(store: &Arc<dyn Store>, tz: chrono_tz::Tz, id: ArticleId) -> Result<bool, StoreError> {
-    let Some(a) = store.get_article(id).await? else { return Ok(false) };
-    if a.kind != Kind::Article {
-        return Ok(false);
-    }
-    let seen = a.updated_at;
-    let found = tokio::task::spawn_blocking(move || annotate(&a, tz))
-        .await
-        .map_err(|e| StoreError::Backend(format!("extraction stopped: {e}").into()))?;
-    // A later save's own run stores that version; this one is stale.
-    if store.get_article(id).await?.is_some_and(|now| now.updated_at != seen) {
-        return Ok(false);
-    }
-    store.save_intel(id, &found, Utc::now()).await?;
-    Ok(true)
+/// Story intelligence's use cases, with what they need.
+#[derive(Clone)]
+pub struct Intel {
+    store: Arc<dyn Store>,
+    changes: Changes,
+    tz: chrono_tz::Tz,
 }
 
-/// Enriches an article and logs a failure instead of returning it (for
-/// imports: the article is stored either way).
-pub async fn enrich_logged(store: &Arc<dyn Store>, tz: chrono_tz::Tz, id: ArticleId) {
-    if let Err(e) = enrich(store, tz, id).await {
-        tracing::warn!(article = id.0, error = %e, "story intelligence failed; `dateline enrich` retries");
-    }
+/// An editor's decision about an entity an article names.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// Keep the link in this article (a later run will not drop it).
+    Accept,
+    /// Drop the link from this article.
+    Reject,
+    /// Forget the decision: the next run decides again.
+    Reset,
+    /// Drop the entity from every article.
+    RejectEverywhere,
+    /// Undo `RejectEverywhere`.
+    RestoreEverywhere,
+    /// Rename the entity or change its kind; the old name keeps mapping to it.
+    Correct { name: String, kind: crate::intel::Kind },
+    /// Make it one with another entity.
+    Merge { into: i64 },
 }
 
-/// Enriches an article in the background after its save was committed, then
-/// drops cached pages (entity pages and related articles change).
-pub fn spawn(store: Arc<dyn Store>, tz: chrono_tz::Tz, changes: Changes, id: ArticleId) {
-    tokio::spawn(async move {
-        match enrich(&store, tz, id).await {
-            Ok(true) => changes.changed(),
-            Ok(false) => {}
-            Err(e) => {
-                tracing::warn!(article = id.0, error = %e, "story intelligence failed; `dateline enrich` retries")
-            }
+impl Intel {
+    /// Makes the service.
+    pub fn new(store: Arc<dyn Store>, changes: Changes, tz: chrono_tz::Tz) -> Intel {
+        Intel { store, changes, tz }
+    }
+
+    /// Reads one stored article and stores what it names. Returns false for a
+    /// page, a missing article, or a run overtaken by a newer save (nothing stored).
+    pub async fn enrich(&self, id: ArticleId) -> Result<bool, StoreError> {
+        let Some(a) = self.store.get_article(id).await? else { return Ok(false) };
+        if a.kind != Kind::Article {
+            return Ok(false);
         }
-    });
+        let seen = a.updated_at;
+        let tz = self.tz;
+        let found = tokio::task::spawn_blocking(move || annotate(&a, tz))
+            .await
+            .map_err(|e| StoreError::Backend(format!("extraction stopped: {e}").into()))?;
+        // A later save's own run stores that version; this one is stale.
+        if self.store.get_article(id).await?.is_some_and(|now| now.updated_at != seen) {
+            return Ok(false);
+        }
+        // The store adds the keys of every entity named before or now, and says which.
+        let notice = Notice::of([Key::article(id)]);
+        let touched = self.store.save_intel(id, &found, Utc::now(), &Effects::notice(notice.clone())).await?;
+        let mut notice = notice;
+        notice.keys.extend(touched.into_iter().map(Key::entity));
+        self.changes.apply(&notice);
+        Ok(true)
+    }
+
+    /// Enriches an article and logs a failure instead of returning it (for
+    /// imports: the article is stored either way).
+    pub async fn enrich_logged(&self, id: ArticleId) {
+        if let Err(e) = self.enrich(id).await {
+            tracing::warn!(article = id.0, error = %e, "story intelligence failed; `dateline enrich` retries");
+        }
+    }
+
+    /// Enriches an article in the background after its save was committed.
+    pub fn spawn(&self, id: ArticleId) {
+        let this = self.clone();
+        tokio::spawn(async move { this.enrich_logged(id).await });
+    }
+
+    /// Applies an editor's decision about an entity in an article.
+    pub async fn decide(&self, article: ArticleId, entity: i64, d: Decision) -> Result<(), StoreError> {
+        let now = Utc::now();
+        let mut notice = Notice::of([Key::article(article), Key::entity(entity)]);
+        if let Decision::Merge { into } = &d {
+            notice.keys.insert(Key::entity(*into));
+        }
+        let effects = Effects::notice(notice.clone());
+        let s = &self.store;
+        match d {
+            Decision::Accept => s.set_entity_decision(article, entity, EntityDecision::Accept, &effects).await?,
+            Decision::Reject => s.set_entity_decision(article, entity, EntityDecision::Reject, &effects).await?,
+            Decision::Reset => s.set_entity_decision(article, entity, EntityDecision::Reset, &effects).await?,
+            Decision::RejectEverywhere => s.set_entity_rejected(entity, true, now, &effects).await?,
+            Decision::RestoreEverywhere => s.set_entity_rejected(entity, false, now, &effects).await?,
+            Decision::Correct { name, kind } => {
+                s.update_entity(entity, &name, kind, now, &effects).await?;
+            }
+            Decision::Merge { into } => s.merge_entities(entity, into, now, &effects).await?,
+        }
+        self.changes.apply(&notice);
+        Ok(())
+    }
 }

@@ -14,6 +14,7 @@ use sqlx::{QueryBuilder, Row};
 use super::postgres::PostgresStore;
 use super::sqlite::SqliteStore;
 use super::{sqlx_error, StoreError, StoreResult};
+use crate::domain::search::SearchDoc;
 
 /// The tables of a site, parents before children.
 pub const TABLES: &[&str] = &[
@@ -41,6 +42,8 @@ pub const TABLES: &[&str] = &[
     "rate_events",
     "import_ids",
     "outbox",
+    "jobs",
+    "changes",
     "entities",
     "entity_aliases",
     "article_entities",
@@ -198,14 +201,21 @@ pub async fn sqlite_to_postgres(
         }
         copied.push(Copied { table, rows: count });
     }
-    // The search index is each engine's own: build PostgreSQL's from the articles.
+    // The search index is each engine's own: PostgreSQL's is built from the
+    // plain text SQLite's index holds (the same text a save would index).
     let ids: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM articles ORDER BY id").fetch_all(&mut *src).await.map_err(sqlx_error)?;
     progress.table("article_search", ids.len() as u64);
     for chunk in ids.chunks(BATCH) {
-        let articles = super::sqlite::load_many(&mut src, chunk).await?;
-        for a in &articles {
-            super::postgres::search::index(&mut dst, a.id, &super::SearchDoc::from_input(&a.to_input())).await?;
+        for id in chunk {
+            let row = sqlx::query("SELECT headline, summary, caption, body FROM article_search WHERE rowid = $1")
+                .bind(id)
+                .fetch_optional(&mut *src)
+                .await
+                .map_err(sqlx_error)?;
+            let Some(r) = row else { continue };
+            let doc = SearchDoc { headline: r.get(0), summary: r.get(1), caption: r.get(2), body: r.get(3) };
+            super::postgres::search::index(&mut dst, crate::domain::ArticleId(*id), &doc).await?;
         }
         progress.rows(chunk.len() as u64);
     }

@@ -5,104 +5,32 @@
 //! values); the values themselves exist only in cookies and in the token the
 //! user was shown once.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use base64::Engine;
 use chrono::{Duration, Utc};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::Digest;
 use std::sync::Arc;
 
-use crate::app::AppState;
 use crate::config::Config;
-use crate::domain::{parse_email, FieldErrors, Role, User};
-use crate::error::AppError;
+use crate::domain::{FieldErrors, NewUser, Permission, User};
 use crate::render::view::Viewer;
+use crate::secret::{hash_secret, random_token};
+use crate::service::account::{self, AccountError};
 use crate::store::{Session, Store};
+use crate::web::error::AppError;
+use crate::web::AppState;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "dl_session";
 /// How long a login lasts.
 pub const SESSION_DAYS: i64 = 14;
-const SETUP_KEY: &str = "setup_token_hash";
-
-/// Makes a URL-safe random secret of 256 bits.
-pub fn random_token() -> String {
-    let mut b = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
-}
-
-/// Hashes a high-entropy secret (session id, API token) for storage.
-pub fn hash_secret(s: &str) -> String {
-    hex::encode(sha2::Sha256::digest(s.as_bytes()))
-}
-
-/// Hashes a password with argon2id and a random salt.
-pub fn hash_password(pw: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(pw.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("cannot hash password: {e}"))
-}
-
-/// Checks a password against a stored hash; a missing hash never matches.
-///
-/// Users without a password are checked against a real hash of a random value,
-/// so answering takes as long as for a wrong password.
-pub fn verify_password(pw: &str, hash: Option<&str>) -> bool {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default());
-    let stored = hash.unwrap_or(dummy);
-    let ok = PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
-        .unwrap_or(false);
-    ok && hash.is_some()
-}
-
-/// Checks a new password's length.
-pub fn check_new_password(pw: &str) -> Result<(), String> {
-    let n = pw.chars().count();
-    if n < 10 {
-        return Err("Use at least 10 characters.".into());
-    }
-    if n > 200 {
-        return Err("Use at most 200 characters.".into());
-    }
-    Ok(())
-}
-
-/// Reads a cookie of the request (values over 100 bytes are ignored: none of ours is that long).
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 100)
-}
-
-fn is_https(cfg: &Config) -> bool {
-    cfg.site.base_url.starts_with("https://")
-}
 
 /// Builds a `Set-Cookie` value for the session.
 pub fn session_cookie(cfg: &Config, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if is_https(cfg) { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("dl_session=; Path=/; Max-Age=0"))
+    crate::web::cookie::set(cfg, SESSION_COOKIE, value, "/", max_age)
 }
 
 /// Starts a new session for `user` (a fresh id at every login) and returns its cookie.
@@ -117,7 +45,7 @@ pub async fn start_session(store: &Arc<dyn Store>, cfg: &Config, user: &User) ->
 
 /// Reads the session of the request, if its cookie names a live one.
 pub async fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, AppError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+    let Some(token) = crate::web::cookie::get(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     Ok(state.store.get_session(&hash_secret(&token), Utc::now()).await?)
@@ -168,8 +96,7 @@ impl StaffSession {
 
     /// Checks a submitted CSRF token against the session's.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
-        use subtle_eq::ct_eq;
-        if ct_eq(submitted.as_bytes(), self.0.csrf.as_bytes()) {
+        if crate::secret::ct_eq(submitted.as_bytes(), self.0.csrf.as_bytes()) {
             Ok(())
         } else {
             Err(AppError::Forbidden("The form expired. Go back, reload the page and try again.".into()))
@@ -177,14 +104,9 @@ impl StaffSession {
     }
 }
 
-mod subtle_eq {
-    /// Compares two byte strings in time independent of where they differ.
-    pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-        if a.len() != b.len() {
-            return false;
-        }
-        a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-    }
+/// Checks a staff action against the user's role (`domain::require`), as a 403.
+pub fn require(user: &User, p: Permission) -> Result<(), AppError> {
+    crate::domain::require(user, p).map_err(|m| AppError::Forbidden(m.into()))
 }
 
 /// Describes a user for templates.
@@ -265,20 +187,6 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Prints (and returns) a new one-time setup link when the site has no user yet.
-pub async fn announce_setup_link(store: &Arc<dyn Store>, cfg: &Config) -> anyhow::Result<Option<String>> {
-    if store.count_users().await? > 0 {
-        return Ok(None);
-    }
-    let token = random_token();
-    store.set_setting(SETUP_KEY, &hash_secret(&token)).await?;
-    let url = format!("{}/setup/{token}", cfg.base_url());
-    // The link is a secret: printed to the console, never written to the logs.
-    tracing::info!("no user yet: the one-time setup link is printed on the console");
-    eprintln!("\n  No user exists yet. Create the first admin here (link works once):\n  {url}\n  or run: dateline user add --email you@example.org --name \"Your Name\" --role admin --password-stdin\n");
-    Ok(Some(url))
-}
-
 #[derive(Serialize)]
 struct SetupCtx {
     layout: crate::render::view::Layout,
@@ -288,15 +196,9 @@ struct SetupCtx {
     errors: FieldErrors,
 }
 
-async fn setup_valid(state: &AppState, token: &str) -> Result<bool, AppError> {
-    let stored = state.store.get_setting(SETUP_KEY).await?;
-    Ok(stored.is_some_and(|h| subtle_eq::ct_eq(h.as_bytes(), hash_secret(token).as_bytes()))
-        && state.store.count_users().await? == 0)
-}
-
 /// Shows the form that creates the first admin.
 pub async fn show_setup(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
-    if !setup_valid(&state, &token).await? {
+    if !account::setup_valid(state.store.as_ref(), &token).await? {
         return Err(AppError::NotFound);
     }
     let mut layout = crate::web::public::layout(&state, "Set up your newsroom".into(), None).await;
@@ -321,28 +223,19 @@ pub async fn create_first_admin(
     Form(f): Form<SetupForm>,
 ) -> Result<Response, AppError> {
     check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    if !setup_valid(&state, &token).await? {
-        return Err(AppError::NotFound);
-    }
-    let mut errors = FieldErrors::default();
-    let email = parse_email(&f.email).map_err(|m| errors.add("email", m)).ok();
-    if f.name.trim().is_empty() || f.name.chars().count() > 100 {
-        errors.add("name", "Enter your name (at most 100 characters).");
-    }
-    if let Err(m) = check_new_password(&f.password) {
-        errors.add("password", m);
-    }
-    let Some(email) = email.filter(|_| errors.is_empty()) else {
-        let mut layout = crate::web::public::layout(&state, "Set up your newsroom".into(), None).await;
-        layout.noindex = true;
-        let ctx = SetupCtx { layout, token, email: f.email, name: f.name, errors };
-        let mut res = crate::web::public::render(&state, "admin/setup.html", &ctx)?;
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return no_store(res);
+    let new = NewUser { email: f.email.clone(), name: f.name.clone(), role: String::new(), password: Some(f.password) };
+    let user = match account::create_first_admin(state.store.as_ref(), &token, new, Utc::now()).await {
+        Ok(u) => u,
+        Err(AccountError::Invalid(errors)) => {
+            let mut layout = crate::web::public::layout(&state, "Set up your newsroom".into(), None).await;
+            layout.noindex = true;
+            let ctx = SetupCtx { layout, token, email: f.email, name: f.name, errors };
+            let mut res = crate::web::public::render(&state, "admin/setup.html", &ctx)?;
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return no_store(res);
+        }
+        Err(e) => return Err(e.into()),
     };
-    let hash = hash_password(&f.password).map_err(AppError::Internal)?;
-    let user = state.store.create_user(&email, &f.name, Role::Admin, Some(&hash), Utc::now()).await?;
-    state.store.delete_setting(SETUP_KEY).await?;
     let cookie = start_session(&state.store, &state.cfg, &user).await?;
     let mut res = Redirect::to("/admin").into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -365,15 +258,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_verify_only_against_their_own_hash() {
-        let h = hash_password("correct horse battery").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery", Some(&h)));
-        assert!(!verify_password("wrong horse battery", Some(&h)));
-        assert!(!verify_password("anything", None));
-    }
-
-    #[test]
     fn next_targets_stay_on_this_site() {
         assert_eq!(safe_next(Some("/admin/articles/3")), "/admin/articles/3");
         assert_eq!(safe_next(Some("//evil.example/")), "/admin");
@@ -391,15 +275,5 @@ mod tests {
         assert!(check_origin(&h).is_ok());
         h.insert(header::ORIGIN, HeaderValue::from_static("http://evil.example"));
         assert!(check_origin(&h).is_err());
-    }
-
-    #[test]
-    fn session_cookies_are_http_only_and_lax() {
-        let mut cfg = Config::default();
-        let c = session_cookie(&cfg, "abc", 60);
-        let s = c.to_str().unwrap();
-        assert!(s.contains("HttpOnly") && s.contains("SameSite=Lax") && !s.contains("Secure"));
-        cfg.site.base_url = "https://news.example".into();
-        assert!(session_cookie(&cfg, "abc", 60).to_str().unwrap().contains("Secure"));
     }
 }

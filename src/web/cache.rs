@@ -21,7 +21,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
+use crate::web::AppState;
 
 /// One cached answer in its three encodings.
 pub struct CachedPage {
@@ -71,14 +71,15 @@ pub struct PageCache {
     /// How many articles each public list holds, per generation: counting
     /// them is the one query of a list page that grows with the archive.
     totals: RwLock<HashMap<String, (u64, u64)>>,
-    generation: AtomicU64,
+    /// Owns the content generation this cache reads.
+    changes: crate::changes::Changes,
     hits: AtomicU64,
     misses: AtomicU64,
 }
 
 impl PageCache {
     /// Makes an empty cache.
-    pub fn new(enabled: bool, max_entries: usize, max_bytes: usize) -> PageCache {
+    pub fn new(enabled: bool, max_entries: usize, max_bytes: usize, changes: crate::changes::Changes) -> PageCache {
         PageCache {
             compressor: std::sync::OnceLock::new(),
             enabled,
@@ -86,15 +87,10 @@ impl PageCache {
             max_bytes,
             pages: RwLock::new(Pages::default()),
             totals: RwLock::new(HashMap::new()),
-            generation: AtomicU64::new(0),
+            changes,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
-    }
-
-    /// Makes every cached page stale (content changed).
-    pub fn clear(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Queues the best compression of a page for the compressing thread; when
@@ -119,7 +115,7 @@ impl PageCache {
 
     /// The current generation (it moves on with every change of content).
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
+        self.changes.generation()
     }
 
     /// The number of articles in a list, if counted since the last change
@@ -147,7 +143,7 @@ impl PageCache {
     fn get(&self, key: &str) -> Result<Arc<CachedPage>, Option<Arc<CachedPage>>> {
         let pages = self.pages.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         match pages.map.get(key) {
-            Some(e) if e.generation == self.generation.load(Ordering::SeqCst) => Ok(e.page.clone()),
+            Some(e) if e.generation == self.generation() => Ok(e.page.clone()),
             Some(e) => Err(Some(e.page.clone())),
             None => Err(None),
         }
@@ -156,7 +152,7 @@ impl PageCache {
     fn insert(&self, key: String, page: Arc<CachedPage>, generation: u64) {
         let mut pages = self.pages.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         // A page rendered before a change must not outlive the change.
-        if self.generation.load(Ordering::SeqCst) != generation {
+        if self.generation() != generation {
             return;
         }
         let size = page.bytes();
@@ -252,7 +248,7 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
     };
     let req_headers = req.headers().clone();
     cache.misses.fetch_add(1, Ordering::Relaxed);
-    let generation = cache.generation.load(Ordering::SeqCst);
+    let generation = cache.generation();
     let res = next.run(req).await;
     if res.status().is_server_error() {
         if let Some(page) = stale {
@@ -284,7 +280,7 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
 /// Tells whether the request must get a page of its own: the browser has
 /// comments awaiting moderation that only it may see.
 fn personal(h: &HeaderMap) -> bool {
-    crate::web::comments::cookie(h, crate::web::comments::PENDING_COOKIE).is_some()
+    crate::web::cookie::get(h, crate::web::comments::PENDING_COOKIE).is_some()
 }
 
 fn cacheable(h: &HeaderMap) -> bool {
@@ -388,6 +384,7 @@ fn answer(page: &CachedPage, req: &HeaderMap, status: &'static str) -> Response 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::change::Notice;
 
     #[test]
     fn every_spelling_of_the_page_parameter_gets_the_same_key() {
@@ -423,9 +420,9 @@ mod tests {
 
     #[test]
     fn a_page_rendered_before_a_clear_is_not_kept() {
-        let c = PageCache::new(true, 10, 1 << 20);
-        let g = c.generation.load(Ordering::SeqCst);
-        c.clear();
+        let c = PageCache::new(true, 10, 1 << 20, Default::default());
+        let g = c.generation();
+        c.changes.apply(&Notice::everything());
         c.insert("/".into(), Arc::new(compress(HeaderValue::from_static("text/html"), Bytes::from("x"))), g);
         assert!(matches!(c.get("/"), Err(None)));
     }
@@ -434,7 +431,7 @@ mod tests {
     fn a_full_cache_drops_the_pages_stored_longest_ago() {
         let page = || Arc::new(compress(HeaderValue::from_static("text/html"), Bytes::from("x".repeat(1000))));
         let size = page().bytes();
-        let c = PageCache::new(true, 100, size * 4);
+        let c = PageCache::new(true, 100, size * 4, Default::default());
         for key in ["/a", "/b", "/c", "/d", "/e"] {
             c.insert(key.into(), page(), 0);
         }
@@ -448,11 +445,11 @@ mod tests {
 
     #[test]
     fn a_list_count_is_kept_until_the_content_changes() {
-        let c = PageCache::new(false, 10, 1 << 20);
+        let c = PageCache::new(false, 10, 1 << 20, Default::default());
         let g = c.generation();
         c.remember_total("front".into(), 91_717, g);
         assert_eq!(c.total("front"), Some(91_717), "kept even with page caching off");
-        c.clear();
+        c.changes.apply(&Notice::everything());
         assert_eq!(c.total("front"), None);
         c.remember_total("front".into(), 3, g);
         assert_eq!(c.total("front"), None, "a count made before a change is not kept");
@@ -460,11 +457,11 @@ mod tests {
 
     #[test]
     fn a_change_leaves_a_stale_copy_behind() {
-        let c = PageCache::new(true, 10, 1 << 20);
+        let c = PageCache::new(true, 10, 1 << 20, Default::default());
         let page = Arc::new(compress(HeaderValue::from_static("text/html"), Bytes::from("x")));
-        c.insert("/".into(), page, c.generation.load(Ordering::SeqCst));
+        c.insert("/".into(), page, c.generation());
         assert!(c.get("/").is_ok());
-        c.clear();
+        c.changes.apply(&Notice::everything());
         assert!(matches!(c.get("/"), Err(Some(_))), "stale, kept for when a render fails");
     }
 }

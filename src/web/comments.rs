@@ -15,13 +15,14 @@ use axum::{Form, Json, Router};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::domain::{self, Article, ArticleId, Comment, CommentId, CommentInput, CommentStatus, FieldErrors, Kind};
-use crate::error::AppError;
 use crate::render::view::{ArticleView, Layout, When};
-use crate::service::comment::{self as svc, Poster};
-use crate::web::auth::{self, hash_secret, no_store};
+use crate::secret::hash_secret;
+use crate::service::comment::{CommentError, Posted, Poster};
+use crate::web::auth::{self, no_store};
+use crate::web::error::AppError;
 use crate::web::limits::limit;
+use crate::web::AppState;
 
 /// Cookie naming the browser that posts comments (a random id; its hash is stored).
 pub const VISITOR_COOKIE: &str = "dl_commenter";
@@ -43,7 +44,7 @@ pub fn routes(cfg: &crate::config::Config) -> Router<AppState> {
         .route("/comments/unsubscribe", form(get(show_unsubscribe).post(unsubscribe)))
 }
 
-pub use crate::web::auth::cookie;
+use crate::web::cookie::get as cookie;
 
 /// Returns the stored form of this browser's commenter id, if it has one.
 pub fn visitor_of(headers: &HeaderMap) -> Option<String> {
@@ -51,9 +52,7 @@ pub fn visitor_of(headers: &HeaderMap) -> Option<String> {
 }
 
 fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.cfg.site.base_url.starts_with("https://") { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("dl_x=; Path=/"))
+    crate::web::cookie::set(&state.cfg, name, value, "/", max_age)
 }
 
 /// Finds the address a request came from: the connection's, or the last hop of
@@ -211,7 +210,7 @@ async fn show_token(
 ) -> Result<Response, AppError> {
     let (raw, fresh) = match cookie(&headers, VISITOR_COOKIE) {
         Some(v) => (v, false),
-        None => (auth::random_token(), true),
+        None => (crate::secret::random_token(), true),
     };
     let ts = Utc::now().timestamp();
     let sig = state.signer.sign(&token_msg(ArticleId(q.article), ts, Some(&hash_secret(&raw))));
@@ -293,7 +292,7 @@ async fn create_comment(
         return Err(AppError::NotFound);
     };
     let form = f.state();
-    let rules = state.cfg.comments.rules();
+    let rules = state.comments.config().rules();
     if !domain::comments_open(a.comments_open, a.published_at, &rules, now) {
         let msg = "Comments are closed for this article; your comment was not posted.".to_owned();
         return refuse(&state, &a, &headers, StatusCode::FORBIDDEN, form, msg).await;
@@ -350,14 +349,14 @@ async fn create_comment(
         let msg = "You already posted this comment on this article.".to_owned();
         return refuse(&state, &a, &headers, StatusCode::CONFLICT, form, msg).await;
     }
-    let new_visitor = raw_visitor.is_none().then(auth::random_token);
+    let new_visitor = raw_visitor.is_none().then(crate::secret::random_token);
     let visitor_hash = visitor.or_else(|| new_visitor.as_deref().map(hash_secret));
     let limits =
         vec![format!("comment-ip:{ip}"), format!("comment-email:{}", hash_secret(&input.email.to_lowercase()))];
     let who = Poster { visitor: visitor_hash.as_deref(), ip: &ip, limits };
-    let c = match svc::post(&state, &a, input, who, now).await? {
-        svc::Posted::Stored(c) => c,
-        svc::Posted::Limited(wait) => {
+    let c = match state.comments.post(&a, input, who, now).await? {
+        Posted::Stored(c) => c,
+        Posted::Limited(wait) => {
             let secs = wait.num_seconds().max(1);
             let msg = format!("You have posted several comments in a short time. Please wait {} and send again; your comment is kept below.", human_wait(secs));
             let mut res = refuse(&state, &a, &headers, StatusCode::TOO_MANY_REQUESTS, form, msg).await?;
@@ -433,17 +432,7 @@ async fn show_reply(
 }
 
 async fn own_comment(state: &AppState, headers: &HeaderMap, id: i64) -> Result<(Comment, Article), AppError> {
-    let c = state.store.get_comment(CommentId(id)).await?.ok_or(AppError::NotFound)?;
-    let mine = visitor_of(headers).is_some_and(|v| c.visitor.as_deref() == Some(v.as_str()));
-    let fresh = Utc::now() - c.created_at < Duration::minutes(i64::from(state.cfg.comments.edit_minutes));
-    if !mine || !fresh || matches!(c.status, CommentStatus::Spam | CommentStatus::Trash) {
-        return Err(AppError::Forbidden(format!(
-            "A comment can be edited only from the browser that posted it, within {} minutes.",
-            state.cfg.comments.edit_minutes
-        )));
-    }
-    let a = state.store.get_article(c.article_id).await?.ok_or(AppError::NotFound)?;
-    Ok((c, a))
+    Ok(state.comments.own_comment(visitor_of(headers).as_deref(), CommentId(id), Utc::now()).await?)
 }
 
 #[derive(Serialize)]
@@ -496,37 +485,9 @@ async fn update_comment(
 ) -> Result<Response, AppError> {
     auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let (c, a) = own_comment(&state, &headers, id).await?;
-    let rules = state.cfg.comments.rules();
-    let check = CommentInput {
-        name: c.author_name.clone(),
-        email: c.author_email.clone(),
-        url: c.author_url.clone(),
-        body: f.body.clone(),
-        parent_id: None,
-        notify: false,
-    };
-    let input = match check.normalize(&rules) {
-        Ok(i) => i,
-        Err(e) => return edit_page(&state, &c, &a, f.body, e.0.get("body").cloned()).await,
-    };
-    let now = Utc::now();
-    state.store.update_comment_body(c.id, &input.body, now).await?;
-    // An edit is screened like a new comment (the browser is trusted: it posted
-    // the original); anything moderation would hold leaves the page again.
-    if c.status == CommentStatus::Approved {
-        let text = format!("{} {} {}", input.name, input.url.as_deref().unwrap_or(""), input.body);
-        let score = svc::spam_score(&state, &text).await?;
-        let decision = domain::screen(&domain::Screening {
-            input: &input,
-            trusted_browser: true,
-            spam_probability: score.map(|s| s.probability),
-            rules: &rules,
-        });
-        if decision.status != CommentStatus::Approved {
-            state.store.set_comment_status(c.id, decision.status, &[], now).await?;
-        }
+    if let Err(message) = state.comments.edit_own(&c, &f.body, Utc::now()).await? {
+        return edit_page(&state, &c, &a, f.body, Some(message)).await;
     }
-    state.changes.changed();
     no_store(Redirect::to(&format!("{}#comment-{}", a.permalink(state.cfg.tz()), c.id.0)).into_response())
 }
 
@@ -548,25 +509,15 @@ async fn send_forget(
     Form(f): Form<EmailForm>,
 ) -> Result<Response, AppError> {
     auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
-    let email = domain::parse_email(&f.email).map_err(AppError::BadRequest)?.to_lowercase();
-    let now = Utc::now();
-    let ip = client_ip(&state, peer, &headers);
-    if let Some(wait) = state.store.hit_rate(&format!("forget:{ip}"), now, Duration::hours(1), 5).await? {
-        let mut res = AppError::BadRequest("Too many requests; try again later.".into()).into_response();
-        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.num_seconds().max(1)));
-        return Ok(res);
-    }
-    if state.cfg.mail.enabled && !state.store.is_unsubscribed(&email).await? {
-        let t = state.signer.token("forget", &email, (now + Duration::days(2)).timestamp());
-        let ctx = minijinja::context! {
-            site => state.cfg.site.title.clone(),
-            link => format!("{}/comments/forget/confirm?t={t}", state.cfg.base_url()),
-            unsubscribe => svc::unsubscribe_link(&state, &email, now),
-        };
-        let body = state.renderer.render("mail/forget.txt", ctx).map_err(AppError::internal)?;
-        let subject = format!("Delete your comments on {}", state.cfg.site.title);
-        state.store.enqueue_mails(&[crate::store::NewMail { to: email.clone(), subject, body }], now).await?;
+    let ip = client_ip(&state, peer, &headers).to_string();
+    match state.comments.send_forget_link(&f.email, &ip, Utc::now()).await {
+        Ok(()) => {}
+        Err(CommentError::Limited(wait)) => {
+            let mut res = AppError::TooMany("Too many requests; try again later.".into()).into_response();
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.num_seconds().max(1)));
+            return Ok(res);
+        }
+        Err(e) => return Err(e.into()),
     }
     // The same answer whether or not the address wrote anything: the page must not reveal who commented.
     let msg = "If comments were written with that address, a link to delete them is on its way. It works for 2 days.";
@@ -605,9 +556,7 @@ async fn delete_by_email(
 ) -> Result<Response, AppError> {
     auth::check_origin_for(&headers, Some(state.cfg.base_url()))?;
     let email = open_token(&state, "forget", &q.t)?;
-    let n = state.store.delete_comments_by_email(&email).await?;
-    state.changes.changed();
-    tracing::info!(count = n, "comments deleted at their author's request");
+    let n = state.comments.delete_by_email(&email).await?;
     simple(&state, "Comments deleted", format!("{n} comments were deleted."), None, false).await
 }
 

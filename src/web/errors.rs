@@ -12,8 +12,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use serde::Serialize;
 
-use crate::app::AppState;
-use crate::error::ErrorPage;
+use crate::web::error::ErrorPage;
+use crate::web::AppState;
 
 #[derive(Serialize)]
 struct ErrorCtx {

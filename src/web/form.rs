@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use axum::extract::Multipart;
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// The text fields and the optional uploaded file of a multipart form.
 #[derive(Debug, Default)]

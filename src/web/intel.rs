@@ -11,13 +11,13 @@ use axum::Router;
 use chrono::Utc;
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::domain::Article;
-use crate::error::AppError;
 use crate::intel::Kind;
 use crate::render::view::{entity_path, ArticleView, EntityRef, Layout, Pager, When};
 use crate::store::EntityInfo;
+use crate::web::error::AppError;
 use crate::web::public::{layout, moved, render, Paging};
+use crate::web::AppState;
 
 /// Related articles shown under an article.
 const RELATED: u32 = 4;

@@ -7,11 +7,11 @@ use axum::extract::{Path, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::domain::ArticleId;
-use crate::error::AppError;
 use crate::import::wordpress::SOURCE;
+use crate::web::error::AppError;
 use crate::web::public::moved;
+use crate::web::AppState;
 
 /// The post id an old `/?p=ID` or `/?page_id=ID` link carries.
 fn post_id(query: &str) -> Option<String> {

@@ -14,10 +14,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 
-use crate::app::AppState;
 use crate::config::Config;
 use crate::domain::limits;
-use crate::error::AppError;
+use crate::web::error::AppError;
+use crate::web::AppState;
 
 const KB: usize = 1024;
 

@@ -13,7 +13,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
-use crate::app::AppState;
+use crate::web::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -86,12 +86,12 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
 /// addresses in `server.metrics_from` only.
 pub async fn show(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>) -> Response {
     if !peer.ip().is_loopback() && !state.cfg.server.metrics_from.contains(&peer.ip()) {
-        return crate::error::AppError::NotFound.into_response();
+        return crate::web::error::AppError::NotFound.into_response();
     }
     let mut out = String::new();
     let registry = state.metrics.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &registry) {
-        return crate::error::AppError::internal(anyhow::anyhow!("cannot encode metrics: {e}")).into_response();
+        return crate::web::error::AppError::internal(anyhow::anyhow!("cannot encode metrics: {e}")).into_response();
     }
     ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], out).into_response()
 }

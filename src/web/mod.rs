@@ -6,6 +6,8 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod comments;
+pub mod cookie;
+pub mod error;
 pub mod errors;
 pub mod form;
 pub mod intel;
@@ -17,7 +19,7 @@ pub mod public;
 pub mod search;
 pub mod server;
 pub mod share;
-pub mod signing;
+mod state;
 pub mod syndication;
 
 use std::time::Duration;
@@ -33,7 +35,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::app::AppState;
+pub use state::AppState;
 
 #[derive(rust_embed::Embed)]
 #[folder = "static/"]
@@ -54,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .merge(search::routes())
         .route("/category/{*rest}", get(legacy::category))
         .nest("/admin", admin::routes(&cfg))
+        // People type both; the router knows only the first.
+        .route("/admin/", get(|| async { axum::response::Redirect::permanent("/admin") }))
         .nest("/api/v1", api::routes(&cfg))
         .route(
             "/setup/{token}",
@@ -94,7 +98,7 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 /// Serves the embedded stylesheet, scripts and icons, cacheable for a day.
 async fn static_file(axum::extract::Path(path): axum::extract::Path<String>) -> axum::response::Response {
     let Some(file) = Static::get(&path) else {
-        return crate::error::AppError::NotFound.into_response();
+        return crate::web::error::AppError::NotFound.into_response();
     };
     let mime = match path.rsplit('.').next() {
         Some("css") => "text/css; charset=utf-8",

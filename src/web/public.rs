@@ -10,11 +10,11 @@ use axum::Router;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::domain::{Article, ArticleId, Kind};
-use crate::error::AppError;
 use crate::render::view::{ArticleView, FeedLink, Layout, Link, Pager};
 use crate::store::{ArticleQuery, TermKind};
+use crate::web::error::AppError;
+use crate::web::AppState;
 
 /// Routes of the public site (the fallback resolves dated paths and pages).
 pub fn routes() -> Router<AppState> {
@@ -321,7 +321,7 @@ async fn article(
             let page = p.number()? as usize;
             // Only a browser told it has comments awaiting moderation gets a
             // personal page (the cache layer lets such requests through).
-            let pending = crate::web::comments::cookie(headers, crate::web::comments::PENDING_COOKIE).is_some();
+            let pending = crate::web::cookie::get(headers, crate::web::comments::PENDING_COOKIE).is_some();
             let visitor = if pending { crate::web::comments::visitor_of(headers) } else { None };
             let form = crate::web::comments::FormState::default();
             let mut res = render_article(state, &a, page, visitor.as_deref(), form).await?;

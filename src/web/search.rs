@@ -12,13 +12,14 @@ use axum::Router;
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::domain::search::SearchQuery;
+use crate::domain::search::{MARK_END, MARK_START};
 use crate::domain::Kind;
-use crate::error::AppError;
 use crate::render::view::{Layout, Pager, TermView, When};
-use crate::store::{ArticleQuery, SearchHit, SearchRequest, MARK_END, MARK_START};
+use crate::store::{ArticleQuery, SearchHit, SearchRequest};
+use crate::web::error::AppError;
 use crate::web::public::{layout, render};
+use crate::web::AppState;
 
 /// Results per page.
 const PER_PAGE: u32 = 10;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::store::{Store, StoreResult};
+use crate::store::{SettingStore, StoreResult};
 use crate::web::auth::urlencode;
 
 /// Every service the share block can offer: key and label, in display order.
@@ -30,17 +30,17 @@ pub struct ShareLink {
 }
 
 /// Returns the services the editors chose (all of them until they choose).
-pub async fn enabled(store: &dyn Store) -> StoreResult<Vec<String>> {
+pub async fn enabled(store: &dyn SettingStore) -> StoreResult<Vec<String>> {
     Ok(match store.get_setting(SETTING).await? {
         Some(v) => v.split(',').map(str::to_owned).filter(|k| SERVICES.iter().any(|(s, _)| s == k)).collect(),
         None => SERVICES.iter().map(|(k, _)| (*k).to_owned()).collect(),
     })
 }
 
-/// Stores the editors' choice, keeping only known services.
-pub async fn set_enabled(store: &dyn Store, keys: &[String]) -> StoreResult<()> {
+/// Makes the setting that stores the editors' choice, keeping only known services.
+pub fn setting(keys: &[String]) -> (String, String) {
     let known: Vec<&str> = SERVICES.iter().map(|(k, _)| *k).filter(|k| keys.iter().any(|c| c == k)).collect();
-    store.set_setting(SETTING, &known.join(",")).await
+    (SETTING.to_owned(), known.join(","))
 }
 
 /// Builds the share links of a page at `url` titled `title`.

@@ -10,12 +10,12 @@ use axum::{Json, Router};
 use chrono::{Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::domain::{Article, Kind};
-use crate::error::AppError;
 use crate::render::feed::Feed;
 use crate::render::view::ArticleView;
 use crate::store::{ArticleQuery, TermKind};
+use crate::web::error::AppError;
+use crate::web::AppState;
 
 /// Items in every feed.
 const FEED_ITEMS: u32 = 20;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use dateline::app::App;
 use dateline::config::Config;
-use dateline::store::Store;
+use dateline::store::{ArticleWrite, Effects, Store};
 use tokio::sync::oneshot;
 
 /// A running server and a client that keeps cookies and does not follow redirects.
@@ -15,8 +15,35 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub store: Arc<dyn Store>,
     pub cfg: Config,
+    /// The server's own article service, reading each save at once (as imports do).
+    pub articles: dateline::service::Articles,
     _dir: tempfile::TempDir,
     _shutdown: oneshot::Sender<()>,
+}
+
+/// Creates an article straight in the store (no service, no notice), as the
+/// conformance cases and test fixtures do.
+pub async fn create(
+    s: impl AsRef<dyn Store>,
+    i: &dateline::domain::ArticleInput,
+    at: chrono::DateTime<chrono::Utc>,
+) -> dateline::store::StoreResult<dateline::domain::Article> {
+    let search = dateline::render::search_doc(i);
+    let w = ArticleWrite { input: i, search: &search, by: None, at, old_path: None, if_status: None };
+    s.as_ref().create_article(&w, &Effects::default()).await
+}
+
+/// Replaces an article straight in the store, keeping `old_path` as a redirect.
+pub async fn update(
+    s: impl AsRef<dyn Store>,
+    id: dateline::domain::ArticleId,
+    i: &dateline::domain::ArticleInput,
+    at: chrono::DateTime<chrono::Utc>,
+    old_path: Option<&str>,
+) -> dateline::store::StoreResult<dateline::domain::Article> {
+    let search = dateline::render::search_doc(i);
+    let w = ArticleWrite { input: i, search: &search, by: None, at, old_path, if_status: None };
+    s.as_ref().update_article(id, &w, &Effects::default()).await
 }
 
 /// Returns the folder of the shared seed article.
@@ -52,13 +79,19 @@ pub async fn spawn_with(demo: bool, adjust: impl FnOnce(&mut Config)) -> TestApp
     let addr = app.local_addr();
     let store = app.state().store.clone();
     let cfg = (*app.state().cfg).clone();
+    let articles = dateline::service::Articles::new(
+        store.clone(),
+        app.state().changes.clone(),
+        cfg.tz(),
+        dateline::service::Enrich::Inline,
+    );
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(app.run(async move {
         let _ = rx.await;
     }));
     let http =
         reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base_url: format!("http://{addr}"), http, store, cfg, _dir: dir, _shutdown: tx }
+    TestApp { base_url: format!("http://{addr}"), http, store, cfg, articles, _dir: dir, _shutdown: tx }
 }
 
 impl TestApp {
@@ -76,14 +109,14 @@ impl TestApp {
 
     /// Imports a Markdown file as the import command does.
     pub async fn import(&self, file: &Path) -> dateline::domain::Article {
-        dateline::import::markdown::import_file(&self.store, &self.cfg.media_dir(), self.cfg.tz(), file)
-            .await
-            .expect("import")
+        let root = self.cfg.media_dir();
+        let to = dateline::import::markdown::Target { store: &self.store, articles: &self.articles, media_root: &root };
+        dateline::import::markdown::import_file(&to, file).await.expect("import")
     }
 
     /// Creates a user with a password and returns its email.
     pub async fn add_user(&self, email: &str, role: dateline::domain::Role) -> String {
-        let hash = dateline::web::auth::hash_password("a long enough password").unwrap();
+        let hash = dateline::secret::hash_password("a long enough password").unwrap();
         self.store.create_user(email, "Test User", role, Some(&hash), chrono::Utc::now()).await.unwrap();
         email.to_owned()
     }
@@ -111,9 +144,9 @@ impl TestApp {
     /// Creates an API token for a user.
     pub async fn token(&self, email: &str) -> String {
         let u = self.store.get_user_by_email(email).await.unwrap().unwrap();
-        let token = format!("dl_{}", dateline::web::auth::random_token());
+        let token = format!("dl_{}", dateline::secret::random_token());
         self.store
-            .create_token(u.id, "test", &dateline::web::auth::hash_secret(&token), chrono::Utc::now())
+            .create_token(u.id, "test", &dateline::secret::hash_secret(&token), chrono::Utc::now())
             .await
             .unwrap();
         token

@@ -5,8 +5,13 @@
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
+use dateline::domain::change::{Key, Notice};
+use dateline::domain::{ArticleId, CommentStatus};
 use dateline::domain::{ArticleInput, BodyFormat, Kind, Role, Status};
-use dateline::store::{ArticleQuery, NewMedia, Store, StoreError, TermKind};
+use dateline::store::{
+    ArticleQuery, ArticleWrite, CommentPost, CommentWrite, Effects, NewComment, NewMail, NewMedia, PostOutcome, Store,
+    StoreError, TermKind, MAIL,
+};
 
 /// Opens a fresh, migrated SQLite store; the folder lives as long as the store.
 pub async fn fresh_sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
@@ -47,7 +52,8 @@ store_test!(created_articles_read_back_with_terms_and_photo);
 store_test!(slugs_are_unique_per_kind);
 store_test!(updates_keep_a_revision_each_and_a_redirect);
 store_test!(lists_filter_by_section_tag_author_and_visibility);
-store_test!(publish_due_publishes_only_what_is_due);
+store_test!(due_articles_are_listed_and_publish_once);
+store_test!(a_write_logs_its_notice_and_jobs_in_its_transaction);
 store_test!(corrections_are_dated_and_ordered);
 store_test!(sessions_expire_and_log_out_everywhere);
 store_test!(tokens_work_until_revoked);
@@ -59,7 +65,8 @@ store_test!(comments_list_by_article_visitor_and_status);
 store_test!(forgetting_an_email_removes_its_comments_and_trust);
 store_test!(spam_training_counts_and_untrains);
 store_test!(rate_limits_hold_under_concurrency);
-store_test!(mail_is_claimed_once_and_retried);
+store_test!(jobs_are_claimed_once_and_retried);
+store_test!(readers_comments_post_in_batches_within_their_limits);
 store_test!(settings_and_mail_preferences_round_trip);
 store_test!(times_keep_microseconds_and_order);
 store_test!(search_ranks_headlines_first_and_stems);
@@ -118,7 +125,7 @@ mod cases {
             credit: Some("Cred".into()),
             alt: "Alt".into(),
         });
-        let a = s.create_article(&i, None, now).await.unwrap();
+        let a = crate::common::create(&s, &i, now).await.unwrap();
         let got = s.get_article(a.id).await.unwrap().unwrap();
         assert_eq!(got.headline, "Tram Line Approved");
         assert_eq!(got.slug, "tram-line-approved");
@@ -133,46 +140,46 @@ mod cases {
 
     pub async fn slugs_are_unique_per_kind(s: &Arc<dyn Store>) {
         let now = Utc::now();
-        s.create_article(&input("Same"), None, now).await.unwrap();
-        let again = s.create_article(&input("Same"), None, now).await;
+        crate::common::create(&s, &input("Same"), now).await.unwrap();
+        let again = crate::common::create(&s, &input("Same"), now).await;
         assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
         let mut page = input("Same");
         page.kind = Kind::Page;
-        s.create_article(&page, None, now).await.unwrap();
+        crate::common::create(&s, &page, now).await.unwrap();
     }
 
     pub async fn updates_keep_a_revision_each_and_a_redirect(s: &Arc<dyn Store>) {
         let now = Utc::now();
-        let a = s.create_article(&input("First Headline"), None, now).await.unwrap();
+        let a = crate::common::create(&s, &input("First Headline"), now).await.unwrap();
         let mut i = a.to_input();
         i.slug = Some("second-slug".into());
         i.headline = "Second Headline".into();
-        s.update_article(a.id, &i, None, now, Some("/2026/03/01/first-headline/")).await.unwrap();
+        crate::common::update(&s, a.id, &i, now, Some("/2026/03/01/first-headline/")).await.unwrap();
         let revs = s.list_revisions(a.id).await.unwrap();
         assert_eq!(revs.len(), 2);
         assert_eq!(revs[0].headline, "Second Headline");
         assert_eq!(revs[1].snapshot.headline, "First Headline");
         assert_eq!(s.find_redirect("/2026/03/01/first-headline/").await.unwrap(), Some(a.id));
         assert_eq!(s.find_redirect("/nope/").await.unwrap(), None);
-        let missing = s.update_article(dateline::domain::ArticleId(999), &i, None, now, None).await;
+        let missing = crate::common::update(&s, dateline::domain::ArticleId(999), &i, now, None).await;
         assert!(matches!(missing, Err(StoreError::NotFound)));
     }
 
     pub async fn lists_filter_by_section_tag_author_and_visibility(s: &Arc<dyn Store>) {
         let now = Utc.with_ymd_and_hms(2026, 3, 10, 0, 0, 0).unwrap();
-        s.create_article(&input("Public One"), None, now).await.unwrap();
+        crate::common::create(&s, &input("Public One"), now).await.unwrap();
         let mut draft = input("Draft One");
         draft.status = Status::Draft;
-        s.create_article(&draft, None, now).await.unwrap();
+        crate::common::create(&s, &draft, now).await.unwrap();
         let mut future = input("Future One");
         future.status = Status::Scheduled;
         future.published_at = Some(now + Duration::days(1));
-        s.create_article(&future, None, now).await.unwrap();
+        crate::common::create(&s, &future, now).await.unwrap();
         let mut other = input("Sport One");
         other.section = Some("Sport".into());
         other.tags = vec!["Football".into()];
         other.authors = vec!["Ines Okafor".into()];
-        s.create_article(&other, None, now).await.unwrap();
+        crate::common::create(&s, &other, now).await.unwrap();
 
         let public = |q: ArticleQuery| ArticleQuery { public_at: Some(now), limit: 50, ..q };
         let heads = |p: dateline::store::Page<dateline::domain::Article>| {
@@ -220,27 +227,66 @@ mod cases {
         assert_eq!(s.get_term(TermKind::Section, "sport").await.unwrap().unwrap().name, "Sport");
     }
 
-    pub async fn publish_due_publishes_only_what_is_due(s: &Arc<dyn Store>) {
+    pub async fn due_articles_are_listed_and_publish_once(s: &Arc<dyn Store>) {
         let now = Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap();
         let mut due = input("Due");
         due.status = Status::Scheduled;
         due.published_at = Some(now - Duration::minutes(1));
-        let due = s.create_article(&due, None, now).await.unwrap();
+        let due = crate::common::create(&s, &due, now).await.unwrap();
         let mut later = input("Later");
         later.status = Status::Scheduled;
         later.published_at = Some(now + Duration::hours(1));
-        let later = s.create_article(&later, None, now).await.unwrap();
-        assert_eq!(s.publish_due(now).await.unwrap(), vec![due.id]);
+        crate::common::create(&s, &later, now).await.unwrap();
+        assert_eq!(s.list_due(now, 10).await.unwrap(), vec![due.id]);
+        // Two nodes publishing the same article: the second finds it moved on.
+        let mut i = due.to_input();
+        i.status = Status::Published;
+        let search = dateline::render::search_doc(&i);
+        let w = ArticleWrite {
+            input: &i,
+            search: &search,
+            by: None,
+            at: now,
+            old_path: None,
+            if_status: Some(Status::Scheduled),
+        };
+        s.update_article(due.id, &w, &Effects::default()).await.unwrap();
+        assert!(matches!(s.update_article(due.id, &w, &Effects::default()).await, Err(StoreError::Conflict(_))));
         assert_eq!(s.get_article(due.id).await.unwrap().unwrap().status, Status::Published);
-        assert_eq!(s.get_article(later.id).await.unwrap().unwrap().status, Status::Scheduled);
-        assert!(s.publish_due(now).await.unwrap().is_empty());
+        assert!(s.list_due(now, 10).await.unwrap().is_empty());
+    }
+
+    pub async fn a_write_logs_its_notice_and_jobs_in_its_transaction(s: &Arc<dyn Store>) {
+        let now = Utc::now();
+        let before = s.last_change().await.unwrap();
+        let a = crate::common::create(&s, &input("Logged"), now).await.unwrap();
+        assert_eq!(s.last_change().await.unwrap(), before, "a write without a notice logs nothing");
+        let notice = Notice::of([Key::article(a.id), Key::section("city")]);
+        let mail = NewMail { to: "ed@example.org".into(), subject: "S".into(), body: "B".into() };
+        let effects = Effects::notice(notice.clone()).with_mails(&[mail]);
+        s.add_correction(a.id, "Fixed.", now, &effects).await.unwrap();
+        let logged = s.list_changes(before, 10).await.unwrap();
+        assert_eq!(logged.len(), 1);
+        assert_eq!((logged[0].notice.clone(), logged[0].node.as_str()), (notice, s.node()));
+        let jobs = s.claim_jobs(MAIL, now, Duration::minutes(5), 10).await.unwrap();
+        assert_eq!(jobs.len(), 1, "the mail was queued with the correction");
+        // A write that fails commits none of its effects.
+        let failed = s.add_correction(ArticleId(999_999), "Lost.", now, &effects).await;
+        assert!(failed.is_err());
+        assert_eq!(s.list_changes(before, 10).await.unwrap().len(), 1);
+        // A change on its own, and pruning that keeps the newest.
+        let id = s.log_change(&Notice::everything(), now).await.unwrap();
+        assert_eq!(s.last_change().await.unwrap(), id);
+        s.prune_changes(now + Duration::days(1)).await.unwrap();
+        assert_eq!(s.last_change().await.unwrap(), id, "ids never go back after a prune");
+        assert!(s.list_changes(before, 10).await.unwrap().iter().all(|c| c.id == id));
     }
 
     pub async fn corrections_are_dated_and_ordered(s: &Arc<dyn Store>) {
         let now = Utc::now();
-        let a = s.create_article(&input("Corrected"), None, now).await.unwrap();
-        s.add_correction(a.id, "First fix.", now).await.unwrap();
-        s.add_correction(a.id, "Second fix.", now + Duration::hours(1)).await.unwrap();
+        let a = crate::common::create(&s, &input("Corrected"), now).await.unwrap();
+        s.add_correction(a.id, "First fix.", now, &Effects::default()).await.unwrap();
+        s.add_correction(a.id, "Second fix.", now + Duration::hours(1), &Effects::default()).await.unwrap();
         let got = s.get_article(a.id).await.unwrap().unwrap();
         assert_eq!(got.corrections.iter().map(|c| c.body.as_str()).collect::<Vec<_>>(), ["First fix.", "Second fix."]);
         assert!(got.updated_at >= now + Duration::hours(1) - Duration::seconds(1));
@@ -293,7 +339,7 @@ mod cases {
     }
 
     pub async fn migrating_twice_changes_nothing(s: &Arc<dyn Store>) {
-        s.create_article(&input("Kept"), None, Utc::now()).await.unwrap();
+        crate::common::create(&s, &input("Kept"), Utc::now()).await.unwrap();
         s.migrate().await.unwrap();
         assert_eq!(s.list_articles(&ArticleQuery { limit: 5, ..Default::default() }).await.unwrap().total, 1);
         s.ping().await.unwrap();
@@ -302,7 +348,7 @@ mod cases {
     pub async fn a_status_change_happens_once(s: &Arc<dyn Store>) {
         use dateline::domain::CommentStatus;
         let now = Utc::now();
-        let a = s.create_article(&input("Commented"), None, now).await.unwrap();
+        let a = crate::common::create(&s, &input("Commented"), now).await.unwrap();
         let new = dateline::store::NewComment {
             article_id: a.id,
             parent_id: None,
@@ -317,14 +363,15 @@ mod cases {
             notify: false,
             staff: false,
         };
-        let c = s.create_comment(&new, &[], now).await.unwrap();
-        let (first, changed) = s.set_comment_status(c.id, CommentStatus::Approved, &[], now).await.unwrap();
+        let c = s.create_comment(&new, &Effects::default(), now).await.unwrap();
+        let (first, changed) =
+            s.set_comment_status(c.id, CommentStatus::Approved, &Effects::default(), now).await.unwrap();
         assert!(changed);
         assert_eq!(first.status, CommentStatus::Approved);
-        let (_, again) = s.set_comment_status(c.id, CommentStatus::Approved, &[], now).await.unwrap();
+        let (_, again) = s.set_comment_status(c.id, CommentStatus::Approved, &Effects::default(), now).await.unwrap();
         assert!(!again, "a second approval changes nothing and causes nothing");
         assert!(matches!(
-            s.set_comment_status(dateline::domain::CommentId(999), CommentStatus::Spam, &[], now).await,
+            s.set_comment_status(dateline::domain::CommentId(999), CommentStatus::Spam, &Effects::default(), now).await,
             Err(StoreError::NotFound)
         ));
     }
@@ -349,19 +396,20 @@ mod cases {
     pub async fn comments_list_by_article_visitor_and_status(s: &Arc<dyn Store>) {
         use dateline::domain::{ArticleId, CommentStatus};
         let now = Utc::now();
-        let a = s.create_article(&input("With Comments"), None, now).await.unwrap();
-        let b = s.create_article(&input("Other"), None, now).await.unwrap();
-        let c1 = s.create_comment(&comment(a.id, "Ann@Example.org", "First"), &[], now).await.unwrap();
+        let a = crate::common::create(&s, &input("With Comments"), now).await.unwrap();
+        let b = crate::common::create(&s, &input("Other"), now).await.unwrap();
+        let c1 = s.create_comment(&comment(a.id, "Ann@Example.org", "First"), &Effects::default(), now).await.unwrap();
         assert_eq!((c1.author_email.as_str(), c1.spam_score, c1.notify), ("ann@example.org", Some(0.25), true));
         let mut reply = comment(a.id, "bo@example.org", "Reply");
         reply.parent_id = Some(c1.id);
         reply.visitor = Some("v2".into());
-        let c2 = s.create_comment(&reply, &[], now + Duration::seconds(1)).await.unwrap();
-        s.create_comment(&comment(b.id, "ann@example.org", "Elsewhere"), &[], now).await.unwrap();
-        let missing = s.create_comment(&comment(ArticleId(999_999), "x@example.org", "Lost"), &[], now).await;
+        let c2 = s.create_comment(&reply, &Effects::default(), now + Duration::seconds(1)).await.unwrap();
+        s.create_comment(&comment(b.id, "ann@example.org", "Elsewhere"), &Effects::default(), now).await.unwrap();
+        let missing =
+            s.create_comment(&comment(ArticleId(999_999), "x@example.org", "Lost"), &Effects::default(), now).await;
         assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
 
-        s.set_comment_status(c2.id, CommentStatus::Approved, &[], now).await.unwrap();
+        s.set_comment_status(c2.id, CommentStatus::Approved, &Effects::default(), now).await.unwrap();
         let approved = s.list_article_comments(a.id, &[CommentStatus::Approved]).await.unwrap();
         assert_eq!(approved.iter().map(|c| c.body.as_str()).collect::<Vec<_>>(), ["Reply"]);
         assert_eq!(approved[0].parent_id, Some(c1.id));
@@ -384,22 +432,25 @@ mod cases {
         assert_eq!(queue.total, 2);
         let by_status = s.count_comments_by_status().await.unwrap();
         assert!(by_status.contains(&(CommentStatus::Pending, 2)) && by_status.contains(&(CommentStatus::Approved, 1)));
-        let edited = s.update_comment_body(c1.id, "First, edited", now + Duration::seconds(5)).await.unwrap();
+        let edited = s
+            .update_comment_body(c1.id, "First, edited", None, &Effects::default(), now + Duration::seconds(5))
+            .await
+            .unwrap();
         assert_eq!(edited.body, "First, edited");
         assert!(edited.updated_at > edited.created_at);
     }
 
     pub async fn forgetting_an_email_removes_its_comments_and_trust(s: &Arc<dyn Store>) {
         let now = Utc::now();
-        let a = s.create_article(&input("Forget Me"), None, now).await.unwrap();
-        s.create_comment(&comment(a.id, "ann@example.org", "One"), &[], now).await.unwrap();
-        s.create_comment(&comment(a.id, "ann@example.org", "Two"), &[], now).await.unwrap();
-        let kept = s.create_comment(&comment(a.id, "bo@example.org", "Kept"), &[], now).await.unwrap();
+        let a = crate::common::create(&s, &input("Forget Me"), now).await.unwrap();
+        s.create_comment(&comment(a.id, "ann@example.org", "One"), &Effects::default(), now).await.unwrap();
+        s.create_comment(&comment(a.id, "ann@example.org", "Two"), &Effects::default(), now).await.unwrap();
+        let kept = s.create_comment(&comment(a.id, "bo@example.org", "Kept"), &Effects::default(), now).await.unwrap();
         s.trust_browser("v1", "Ann@example.org", now).await.unwrap();
         s.trust_browser("v1", "ann@example.org", now).await.unwrap();
         assert!(s.is_trusted_browser("v1", "ann@example.org").await.unwrap());
         s.unsubscribe("ann@example.org", now).await.unwrap();
-        assert_eq!(s.delete_comments_by_email(" ANN@example.org").await.unwrap(), 2);
+        assert_eq!(s.delete_comments_by_email(" ANN@example.org", &Effects::default()).await.unwrap(), 2);
         assert!(!s.is_trusted_browser("v1", "ann@example.org").await.unwrap());
         assert!(s.is_unsubscribed("ann@example.org").await.unwrap(), "the wish for no mail is kept");
         assert!(s.get_comment(kept.id).await.unwrap().is_some());
@@ -407,8 +458,9 @@ mod cases {
 
     pub async fn spam_training_counts_and_untrains(s: &Arc<dyn Store>) {
         let now = Utc::now();
-        let a = s.create_article(&input("Spam Target"), None, now).await.unwrap();
-        let c = s.create_comment(&comment(a.id, "x@example.org", "cheap pills"), &[], now).await.unwrap();
+        let a = crate::common::create(&s, &input("Spam Target"), now).await.unwrap();
+        let c =
+            s.create_comment(&comment(a.id, "x@example.org", "cheap pills"), &Effects::default(), now).await.unwrap();
         let toks = vec!["pills".to_string(), "cheap".to_string(), "cheap".to_string()];
         s.train_spam(c.id, &toks, Some(true)).await.unwrap();
         s.train_spam(c.id, &toks, Some(true)).await.unwrap();
@@ -442,21 +494,63 @@ mod cases {
         assert!(s.hit_rate("ip:other", now, window, 5).await.unwrap().is_none());
     }
 
-    pub async fn mail_is_claimed_once_and_retried(s: &Arc<dyn Store>) {
+    pub async fn jobs_are_claimed_once_and_retried(s: &Arc<dyn Store>) {
         let now = Utc::now();
-        let mail = |to: &str| dateline::store::NewMail { to: to.into(), subject: "S".into(), body: "B".into() };
-        s.enqueue_mails(&[mail("a@example.org"), mail("b@example.org")], now).await.unwrap();
-        let (x, y) = tokio::join!(s.claim_mails(now, 10), s.claim_mails(now, 10));
+        let mail = |to: &str| NewMail { to: to.into(), subject: "S".into(), body: "B".into() };
+        let jobs = [mail("a@example.org").job(), mail("b@example.org").job()];
+        s.enqueue(&jobs, now).await.unwrap();
+        s.enqueue(&jobs[..1], now).await.unwrap();
+        let lease = Duration::minutes(5);
+        let (x, y) = tokio::join!(s.claim_jobs(MAIL, now, lease, 10), s.claim_jobs(MAIL, now, lease, 10));
         let mut claimed = x.unwrap();
         claimed.extend(y.unwrap());
-        assert_eq!(claimed.len(), 2, "two claimers share the queue without sending anything twice");
-        assert!(s.claim_mails(now, 10).await.unwrap().is_empty(), "claimed mail waits");
+        assert_eq!(claimed.len(), 2, "two claimers share the queue, and a job queued twice is kept once");
+        assert!(s.claim_jobs(MAIL, now, lease, 10).await.unwrap().is_empty(), "claimed jobs wait");
+        assert!(s.claim_jobs("other", now + lease * 2, lease, 10).await.unwrap().is_empty(), "by kind");
         let (sent, failed) = (&claimed[0], &claimed[1]);
-        s.finish_mail(sent.id, Ok(()), now).await.unwrap();
-        s.finish_mail(failed.id, Err(("refused".into(), now + Duration::minutes(1))), now).await.unwrap();
-        assert!(s.claim_mails(now + Duration::seconds(30), 10).await.unwrap().is_empty());
-        let retry = s.claim_mails(now + Duration::minutes(2), 10).await.unwrap();
+        s.finish_job(sent.id, Ok(()), now).await.unwrap();
+        s.finish_job(failed.id, Err(("refused".into(), Some(now + Duration::minutes(1)))), now).await.unwrap();
+        assert!(s.claim_jobs(MAIL, now + Duration::seconds(30), lease, 10).await.unwrap().is_empty());
+        let retry = s.claim_jobs(MAIL, now + Duration::minutes(2), lease, 10).await.unwrap();
         assert_eq!((retry.len(), retry[0].id, retry[0].attempts), (1, failed.id, 2));
+        assert_eq!(retry[0].key, failed.key, "a retry carries the same stable key");
+        s.finish_job(failed.id, Err(("no such user".into(), None)), now).await.unwrap();
+        let counts = s.claim_jobs(MAIL, now + Duration::days(2), lease, 10).await.unwrap();
+        assert!(counts.is_empty(), "a job given up is not claimed again");
+        let c = s.count_jobs(MAIL).await.unwrap();
+        assert_eq!((c.waiting, c.done, c.failed), (0, 1, 1));
+    }
+
+    pub async fn readers_comments_post_in_batches_within_their_limits(s: &Arc<dyn Store>) {
+        let now = Utc::now();
+        let a = crate::common::create(&s, &input("Busy Thread"), now).await.unwrap();
+        let post = |email: &str, body: &str, approved: bool| CommentPost {
+            limits: vec![format!("ip:{email}")],
+            window: Duration::minutes(10),
+            burst: 2,
+            write: CommentWrite {
+                comment: NewComment {
+                    status: if approved { CommentStatus::Approved } else { CommentStatus::Pending },
+                    ..comment(a.id, email, body)
+                },
+                effects: if approved { Effects::notice(Notice::of([Key::article(a.id)])) } else { Effects::default() },
+                at: now,
+            },
+        };
+        let before = s.last_change().await.unwrap();
+        let batch = [
+            post("ann@example.org", "One", true),
+            post("ann@example.org", "Two", false),
+            post("ann@example.org", "Three", true),
+            post("bo@example.org", "Four", false),
+        ];
+        let out = s.post_comments(&batch).await.unwrap();
+        let stored: Vec<bool> = out.iter().map(|o| matches!(o, PostOutcome::Stored(_))).collect();
+        assert_eq!(stored, [true, true, false, true], "the third of one address is over its limit of two");
+        assert!(matches!(out[2], PostOutcome::Limited(w) if w > Duration::zero()));
+        let approved = s.list_article_comments(a.id, &[CommentStatus::Approved]).await.unwrap();
+        assert_eq!(approved.len(), 1);
+        assert_eq!(s.list_changes(before, 10).await.unwrap().len(), 1, "one notice: the one public comment stored");
     }
 
     pub async fn settings_and_mail_preferences_round_trip(s: &Arc<dyn Store>) {
@@ -478,11 +572,11 @@ mod cases {
 
     pub async fn times_keep_microseconds_and_order(s: &Arc<dyn Store>) {
         let t = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap() + Duration::microseconds(123_456);
-        let a = s.create_article(&input("Timed"), None, t).await.unwrap();
+        let a = crate::common::create(&s, &input("Timed"), t).await.unwrap();
         assert_eq!(a.created_at, t);
         let mut i = a.to_input();
         i.headline = "Timed Again".into();
-        let later = s.update_article(a.id, &i, None, t + Duration::microseconds(1), None).await.unwrap();
+        let later = crate::common::update(&s, a.id, &i, t + Duration::microseconds(1), None).await.unwrap();
         assert_eq!(later.updated_at - later.created_at, Duration::microseconds(1));
     }
 
@@ -501,7 +595,7 @@ mod cases {
         let mut i = input(headline);
         i.body = body.into();
         i.published_at = Some(Utc::now() - Duration::days(days_ago));
-        s.create_article(&i, None, Utc::now()).await.unwrap()
+        crate::common::create(&s, &i, Utc::now()).await.unwrap()
     }
 
     pub async fn search_ranks_headlines_first_and_stems(s: &Arc<dyn Store>) {
@@ -539,15 +633,15 @@ mod cases {
         sport.authors = vec!["Ines Okafor".into()];
         sport.body = "The ferry crews' team won.".into();
         sport.published_at = Some(Utc::now() - Duration::days(40));
-        s.create_article(&sport, None, Utc::now()).await.unwrap();
+        crate::common::create(&s, &sport, Utc::now()).await.unwrap();
         let mut draft = input("Ferry Secret Draft");
         draft.status = Status::Draft;
         draft.published_at = None;
-        s.create_article(&draft, None, Utc::now()).await.unwrap();
+        crate::common::create(&s, &draft, Utc::now()).await.unwrap();
         let mut later = input("Ferry Embargoed Story");
         later.status = Status::Scheduled;
         later.published_at = Some(Utc::now() + Duration::days(1));
-        s.create_article(&later, None, Utc::now()).await.unwrap();
+        crate::common::create(&s, &later, Utc::now()).await.unwrap();
 
         let mut public = headlines(s, &find("ferry")).await;
         public.sort();
@@ -571,7 +665,7 @@ mod cases {
         let a = story(s, "Tram Delays", "Trams are late.", 1).await;
         let mut i = a.to_input();
         i.body = "Buses replace the service.".into();
-        s.update_article(a.id, &i, None, Utc::now(), None).await.unwrap();
+        crate::common::update(&s, a.id, &i, Utc::now(), None).await.unwrap();
         assert!(headlines(s, &find("late")).await.is_empty());
         assert_eq!(headlines(s, &find("buses")).await, ["Tram Delays"]);
     }

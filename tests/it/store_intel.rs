@@ -26,7 +26,7 @@ fn event(day: (i32, u32, u32), sentence: &str) -> dateline::store::FoundEvent {
 async fn published(s: &Arc<dyn Store>, headline: &str, day: u32) -> dateline::domain::ArticleId {
     let mut i = input(headline);
     i.published_at = Some(Utc.with_ymd_and_hms(2022, 2, day, 12, 0, 0).unwrap());
-    s.create_article(&i, None, Utc::now()).await.unwrap().id
+    crate::common::create(&s, &i, Utc::now()).await.unwrap().id
 }
 
 pub async fn intel_keeps_decisions_when_an_article_is_read_again(s: &Arc<dyn Store>) {
@@ -41,16 +41,16 @@ pub async fn intel_keeps_decisions_when_an_article_is_read_again(s: &Arc<dyn Sto
         ],
         ..Default::default()
     };
-    s.save_intel(a, &intel, Utc::now()).await.unwrap();
+    s.save_intel(a, &intel, Utc::now(), &Effects::default()).await.unwrap();
     let links = s.list_article_entities(a).await.unwrap();
     assert_eq!(links.iter().map(|l| l.entity.name.as_str()).collect::<Vec<_>>(), ["Vladimir Putin", "Geneva", "Ms Tuesday"]);
     assert_eq!(links[0].roles, ["Russian President"]);
     assert_eq!(links[0].snippets, ["… Vladimir Putin said …"]);
     let id = |name: &str| links.iter().find(|l| l.entity.name == name).unwrap().entity.id;
-    s.set_entity_decision(a, id("Ms Tuesday"), EntityDecision::Reject).await.unwrap();
-    s.set_entity_decision(a, id("Vladimir Putin"), EntityDecision::Accept).await.unwrap();
+    s.set_entity_decision(a, id("Ms Tuesday"), EntityDecision::Reject, &Effects::default()).await.unwrap();
+    s.set_entity_decision(a, id("Vladimir Putin"), EntityDecision::Accept, &Effects::default()).await.unwrap();
     // Read again: the same names, one fewer mention of Geneva.
-    s.save_intel(a, &intel, Utc::now()).await.unwrap();
+    s.save_intel(a, &intel, Utc::now(), &Effects::default()).await.unwrap();
     let again = s.list_article_entities(a).await.unwrap();
     let status = |name: &str| again.iter().find(|l| l.entity.name == name).unwrap().status.clone();
     assert_eq!(status("Ms Tuesday"), "rejected");
@@ -60,11 +60,11 @@ pub async fn intel_keeps_decisions_when_an_article_is_read_again(s: &Arc<dyn Sto
     assert_eq!(s.list_entity_articles(id("Ms Tuesday"), now, 10, 0).await.unwrap().total, 0);
     assert_eq!(s.list_entity_articles(id("Vladimir Putin"), now, 10, 0).await.unwrap().total, 1);
     assert!(matches!(
-        s.set_entity_decision(a, 999_999, EntityDecision::Accept).await,
+        s.set_entity_decision(a, 999_999, EntityDecision::Accept, &Effects::default()).await,
         Err(StoreError::NotFound)
     ));
     // Rejected everywhere: out of every list.
-    s.set_entity_rejected(id("Geneva"), true, now).await.unwrap();
+    s.set_entity_rejected(id("Geneva"), true, now, &Effects::default()).await.unwrap();
     let places = s.list_entities(Some(K::Place), now, 10, 0).await.unwrap();
     assert_eq!(places.total, 0);
     assert!(s.list_unenriched(10).await.unwrap().is_empty());
@@ -79,24 +79,24 @@ pub async fn intel_merges_and_corrections_map_later_extractions(s: &Arc<dyn Stor
         entities: names.iter().map(|(k, n)| found(*k, n, &[])).collect(),
         ..Default::default()
     };
-    s.save_intel(a, &with(&[(K::Person, "Vladimir Putin"), (K::Place, "Kiev")]), Utc::now()).await.unwrap();
-    s.save_intel(b, &with(&[(K::Person, "Vladimir Poutine")]), Utc::now()).await.unwrap();
+    s.save_intel(a, &with(&[(K::Person, "Vladimir Putin"), (K::Place, "Kiev")]), Utc::now(), &Effects::default()).await.unwrap();
+    s.save_intel(b, &with(&[(K::Person, "Vladimir Poutine")]), Utc::now(), &Effects::default()).await.unwrap();
     let putin = s.get_entity_by_slug("vladimir-putin").await.unwrap().unwrap();
     let poutine = s.get_entity_by_slug("vladimir-poutine").await.unwrap().unwrap();
     let kiev = s.get_entity_by_slug("kiev").await.unwrap().unwrap();
-    s.merge_entities(poutine.id, putin.id, Utc::now()).await.unwrap();
+    s.merge_entities(poutine.id, putin.id, Utc::now(), &Effects::default()).await.unwrap();
     assert!(s.get_entity_by_slug("vladimir-poutine").await.unwrap().is_none());
     assert_eq!(s.list_entity_articles(putin.id, Utc::now(), 10, 0).await.unwrap().total, 2);
-    let kyiv = s.update_entity(kiev.id, "Kyiv", K::Place, Utc::now()).await.unwrap();
+    let kyiv = s.update_entity(kiev.id, "Kyiv", K::Place, Utc::now(), &Effects::default()).await.unwrap();
     assert_eq!(kyiv.slug, "kyiv");
     // A name another entry's page already has is refused.
-    assert!(matches!(s.update_entity(kiev.id, "Vladimir Putin", K::Person, Utc::now()).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(s.update_entity(kiev.id, "Vladimir Putin", K::Person, Utc::now(), &Effects::default()).await, Err(StoreError::Conflict(_))));
     // Read again with the old spellings: they mean the kept entries.
-    s.save_intel(b, &with(&[(K::Person, "Vladimir Poutine"), (K::Place, "Kiev")]), Utc::now()).await.unwrap();
+    s.save_intel(b, &with(&[(K::Person, "Vladimir Poutine"), (K::Place, "Kiev")]), Utc::now(), &Effects::default()).await.unwrap();
     let names: Vec<String> = s.list_article_entities(b).await.unwrap().into_iter().map(|l| l.entity.name).collect();
     assert_eq!(names, ["Vladimir Putin", "Kyiv"]);
     assert!(s.get_entity_by_slug("vladimir-poutine").await.unwrap().is_none());
-    assert!(matches!(s.merge_entities(putin.id, putin.id, Utc::now()).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(s.merge_entities(putin.id, putin.id, Utc::now(), &Effects::default()).await, Err(StoreError::Conflict(_))));
 }
 
 pub async fn intel_pages_read_public_articles_only(s: &Arc<dyn Store>) {
@@ -107,7 +107,7 @@ pub async fn intel_pages_read_public_articles_only(s: &Arc<dyn Store>) {
     let mut d = input("Draft");
     d.status = Status::Draft;
     d.published_at = None;
-    let draft = s.create_article(&d, None, Utc::now()).await.unwrap().id;
+    let draft = crate::common::create(&s, &d, Utc::now()).await.unwrap().id;
     let putin = || found(K::Person, "Vladimir Putin", &["Russian President"]);
     let quote = |text: &str| FoundQuote {
         speaker: Some((K::Person, "vladimir-putin".into())),
@@ -120,9 +120,9 @@ pub async fn intel_pages_read_public_articles_only(s: &Arc<dyn Store>) {
         events: vec![event((2022, 2, day), "Talks were held.")],
         quotes: vec![quote(said)],
     };
-    s.save_intel(newer, &story(24, "new words"), Utc::now()).await.unwrap();
-    s.save_intel(older, &story(18, "old words"), Utc::now()).await.unwrap();
-    s.save_intel(draft, &story(23, "secret words"), Utc::now()).await.unwrap();
+    s.save_intel(newer, &story(24, "new words"), Utc::now(), &Effects::default()).await.unwrap();
+    s.save_intel(older, &story(18, "old words"), Utc::now(), &Effects::default()).await.unwrap();
+    s.save_intel(draft, &story(23, "secret words"), Utc::now(), &Effects::default()).await.unwrap();
     let now = Utc::now();
     let p = s.get_entity_by_slug("vladimir-putin").await.unwrap().unwrap();
     let arts = s.list_entity_articles(p.id, now, 10, 0).await.unwrap();

@@ -22,7 +22,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use crate::domain::{
     ArticleId, ArticleInput, BodyFormat, CommentId, CommentStatus, Kind, PhotoInput, Role, Status, Term,
 };
-use crate::store::{NewComment, Store};
+use crate::store::{Effects, NewComment, Store};
 use wxr::{Entry, WpItem, WxrReader};
 
 /// The `source` under which WordPress ids are recorded.
@@ -46,6 +46,8 @@ pub struct Options {
     /// Where Dateline keeps media.
     pub media_root: PathBuf,
     pub tz: chrono_tz::Tz,
+    /// Saves each post and page (rules, revisions, story intelligence).
+    pub articles: crate::service::Articles,
 }
 
 /// What the import did, for the summary.
@@ -181,8 +183,13 @@ pub async fn import(
         let user = match crate::domain::parse_email(&a.email) {
             Ok(email) => match store.get_user_by_email(&email).await.map_err(anyhow::Error::from)? {
                 Some(u) => u,
-                // An account without a password: an admin sets one (`dateline user`) if they are to log in.
-                None => store.create_user(&email, &name, Role::Author, None, now).await.map_err(anyhow::Error::from)?,
+                None => {
+                    // No password: an admin sets one (`dateline user`) if they are to log in.
+                    let name: String = name.chars().take(crate::domain::MAX_USER_NAME).collect();
+                    let new =
+                        crate::domain::NewUser { email, name, role: Role::Author.as_str().into(), password: None };
+                    crate::service::account::create_user(store.as_ref(), new, now).await.map_err(anyhow::Error::from)?
+                }
             },
             Err(_) => {
                 report.skip(format!("author {}", a.login), "no usable email; their byline is kept");
@@ -220,6 +227,14 @@ pub async fn import(
             }
         };
         import_item(store, opts, &scan, &gallery, &item, kind, &mut report).await?;
+    }
+    // Comments and redirects came in without notices of their own: one for
+    // everything tells a running server (and its other nodes) at once.
+    if !report.imported.is_empty() {
+        store
+            .log_change(&crate::domain::change::Notice::everything(), Utc::now())
+            .await
+            .map_err(anyhow::Error::from)?;
     }
     Ok(report)
 }
@@ -290,7 +305,7 @@ async fn import_item(
             if item.sticky {
                 report.not_understood.push(format!("{label}: sticky (Dateline orders by date)"));
             }
-            let saved = crate::service::article::save_article(store, opts.tz, None, None, input, Utc::now()).await;
+            let saved = opts.articles.save(None, None, input, Utc::now()).await;
             let a = match saved {
                 Ok(a) => a,
                 Err(e) => {
@@ -299,7 +314,6 @@ async fn import_item(
                 }
             };
             store.put_import_id(SOURCE, "post", &key, &a.id.0.to_string()).await.map_err(anyhow::Error::from)?;
-            crate::service::intel::enrich_logged(store, opts.tz, a.id).await;
             // The old address answers with a 301 when it is not the new one.
             if let Some(old) = old_path(&item.link).filter(|p| *p != a.permalink(opts.tz)) {
                 store.add_redirect(&old, a.id).await.map_err(anyhow::Error::from)?;
@@ -351,7 +365,7 @@ async fn import_item(
             staff: false,
         };
         let at = when(&c.date_gmt, &c.date, opts.tz).unwrap_or_else(Utc::now);
-        let saved = store.create_comment(&new, &[], at).await.map_err(anyhow::Error::from)?;
+        let saved = store.create_comment(&new, &Effects::default(), at).await.map_err(anyhow::Error::from)?;
         store.put_import_id(SOURCE, "comment", &key, &saved.id.0.to_string()).await.map_err(anyhow::Error::from)?;
         report.count("comments");
     }
@@ -403,7 +417,7 @@ async fn photo(
             return Ok(None);
         }
     };
-    let m = crate::web::media::save_processed(store.as_ref(), &opts.media_root, &processed, None).await?;
+    let m = crate::service::media::save_processed(store.as_ref(), &opts.media_root, &processed, None).await?;
     report.count("images");
     let caption = content::comment_text(caption);
     Ok(Some(PhotoInput {

@@ -17,15 +17,22 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 
 pub(crate) use super::sqlx_error as backend;
 use super::{StoreError, StoreResult};
+use crate::config::PoolConfig;
 
 mod article {
     include!("../sql/article.rs");
+}
+mod change {
+    include!("../sql/change.rs");
 }
 mod comment {
     include!("../sql/comment.rs");
 }
 mod intel {
     include!("../sql/intel.rs");
+}
+mod queue {
+    include!("../sql/queue.rs");
 }
 mod site {
     include!("../sql/site.rs");
@@ -46,6 +53,20 @@ pub(crate) type Ts = DateTime<Utc>;
 pub(crate) const LIKE: &str = "ILIKE";
 /// Rows another node is claiming are left to it.
 pub(crate) const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+/// A row read in a write transaction stays as read until the commit.
+pub(crate) const FOR_UPDATE: &str = " FOR UPDATE";
+
+/// Announces a logged change to every node; PostgreSQL delivers it at commit,
+/// and not at all if the transaction rolls back.
+pub(crate) async fn notify_change(conn: &mut Conn, id: i64) -> StoreResult<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
 
 /// Serialises writers on `key` until the transaction ends, on every node.
 pub(crate) async fn lock_key(conn: &mut Conn, key: &str) -> StoreResult<()> {
@@ -70,39 +91,15 @@ const CHANNEL: &str = "dateline_changes";
 
 struct PgFeed {
     listener: PgListener,
-    /// This node's own announcements are not news to it.
-    node: String,
 }
 
 #[async_trait::async_trait]
 impl super::ChangeFeed for PgFeed {
     async fn changed(&mut self) -> StoreResult<()> {
-        loop {
-            // `None`: the connection dropped and was remade; anything sent in
-            // between is lost, so count it as a change.
-            match self.listener.try_recv().await.map_err(backend)? {
-                Some(n) if n.payload() == self.node => continue,
-                _ => return Ok(()),
-            }
-        }
-    }
-}
-
-/// Connection pool settings (`[database]` in `dateline.toml`).
-#[derive(Debug, Clone)]
-pub struct PoolConfig {
-    /// Connections per node.
-    pub pool_size: u32,
-    /// How long a request waits for a connection (or for a new one to be made)
-    /// before it is answered 503.
-    pub connect_timeout_ms: u64,
-    /// Longest any one statement may run.
-    pub statement_timeout_ms: u64,
-}
-
-impl Default for PoolConfig {
-    fn default() -> Self {
-        PoolConfig { pool_size: 10, connect_timeout_ms: 3_000, statement_timeout_ms: 10_000 }
+        // Any notification, or `None` (the connection dropped and was remade,
+        // so one may have been missed), sends the reader to the change log.
+        self.listener.try_recv().await.map_err(backend)?;
+        Ok(())
     }
 }
 
@@ -112,7 +109,7 @@ pub struct PostgresStore {
     write: Pool,
     read: Pool,
     url: String,
-    /// Names this process in its change announcements.
+    /// Names this process in the change log.
     node: String,
 }
 
@@ -145,20 +142,10 @@ impl PostgresStore {
         &self.url
     }
 
-    async fn announce(&self) -> StoreResult<()> {
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(&self.node)
-            .execute(&self.write)
-            .await
-            .map_err(backend)?;
-        Ok(())
-    }
-
     async fn feed(&self) -> StoreResult<Box<dyn super::ChangeFeed>> {
         let mut listener = PgListener::connect_with(&self.write).await.map_err(backend)?;
         listener.listen(CHANNEL).await.map_err(backend)?;
-        Ok(Box::new(PgFeed { listener, node: self.node.clone() }))
+        Ok(Box::new(PgFeed { listener }))
     }
 
     async fn run_migrations(&self) -> StoreResult<()> {

@@ -8,12 +8,14 @@ use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row};
 
 use super::site::widths_from_text;
-use super::{backend, from_ts, ts, Conn, Db, DbRow, This, Ts, LIKE};
+use super::{backend, from_ts, ts, Conn, Db, DbRow, This, Ts, FOR_UPDATE, LIKE};
 use crate::domain::{
     self, Article, ArticleId, ArticleInput, BodyFormat, Correction, Kind, Media, MediaId, Photo, Status, Term, UserId,
 };
+use crate::domain::search::SearchDoc;
 use crate::store::{
-    ArticleQuery, ArticleStore, Page, Revision, SearchDoc, SearchHit, SearchRequest, StoreError, StoreResult, TermKind,
+    ArticleQuery, ArticleStore, ArticleWrite, Effects, Page, Revision, SearchHit, SearchRequest, StoreError,
+    StoreResult, TermKind,
 };
 
 const SELECT: &str = "SELECT a.id, a.kind, a.slug, a.headline, a.standfirst, a.body, a.body_format,
@@ -145,9 +147,8 @@ async fn write_terms(conn: &mut Conn, id: ArticleId, input: &ArticleInput) -> St
 
 /// Keeps the search index and the spelling vocabulary current, in the
 /// transaction of the article's write.
-async fn write_index(conn: &mut Conn, id: ArticleId, input: &ArticleInput) -> StoreResult<()> {
-    let doc = SearchDoc::from_input(input);
-    super::search::index(conn, id, &doc).await?;
+async fn write_index(conn: &mut Conn, id: ArticleId, doc: &SearchDoc) -> StoreResult<()> {
+    super::search::index(conn, id, doc).await?;
     let mut words: Vec<String> = [&doc.headline, &doc.summary, &doc.caption, &doc.body]
         .into_iter()
         .flat_map(|t| crate::domain::search::vocabulary(t))
@@ -242,12 +243,8 @@ fn slug_conflict(e: StoreError) -> StoreError {
 
 #[async_trait::async_trait]
 impl ArticleStore for This {
-    async fn create_article(
-        &self,
-        input: &ArticleInput,
-        by: Option<UserId>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Article> {
+    async fn create_article(&self, w: &ArticleWrite<'_>, effects: &Effects) -> StoreResult<Article> {
+        let (input, now) = (w.input, w.at);
         let mut tx = self.write.begin().await.map_err(backend)?;
         let section_id = match &input.section {
             Some(s) => upsert_term(&mut tx, "sections", s).await?,
@@ -262,27 +259,36 @@ impl ArticleStore for This {
         );
         let row = bind_fields(q, input, section_id, domain::first_updated_at(input.published_at, now))
             .bind(ts(now))
-            .bind(by.map(|u| u.0))
+            .bind(w.by.map(|u| u.0))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| slug_conflict(backend(e)))?;
         let id = ArticleId(row.get(0));
         write_terms(&mut tx, id, input).await?;
-        write_index(&mut tx, id, input).await?;
-        write_revision(&mut tx, id, input, by, now).await?;
+        write_index(&mut tx, id, w.search).await?;
+        write_revision(&mut tx, id, input, w.by, now).await?;
+        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
         tx.commit().await.map_err(backend)?;
         self.get_article(id).await?.ok_or(StoreError::NotFound)
     }
 
-    async fn update_article(
-        &self,
-        id: ArticleId,
-        input: &ArticleInput,
-        by: Option<UserId>,
-        now: DateTime<Utc>,
-        old_path: Option<&str>,
-    ) -> StoreResult<Article> {
+    async fn update_article(&self, id: ArticleId, w: &ArticleWrite<'_>, effects: &Effects) -> StoreResult<Article> {
+        let (input, now) = (w.input, w.at);
         let mut tx = self.write.begin().await.map_err(backend)?;
+        if let Some(expected) = w.if_status {
+            let stored: Option<String> = sqlx::query_scalar(&format!("SELECT status FROM articles WHERE id = $1{FOR_UPDATE}"))
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+            match stored {
+                None => return Err(StoreError::NotFound),
+                Some(s) if s != expected.as_str() => {
+                    return Err(StoreError::Conflict(format!("the article is {s} now, no longer {}", expected.as_str())))
+                }
+                Some(_) => {}
+            }
+        }
         let section_id = match &input.section {
             Some(s) => upsert_term(&mut tx, "sections", s).await?,
             None => None,
@@ -303,9 +309,9 @@ impl ArticleStore for This {
             return Err(StoreError::NotFound);
         }
         write_terms(&mut tx, id, input).await?;
-        write_index(&mut tx, id, input).await?;
-        write_revision(&mut tx, id, input, by, now).await?;
-        if let Some(path) = old_path {
+        write_index(&mut tx, id, w.search).await?;
+        write_revision(&mut tx, id, input, w.by, now).await?;
+        if let Some(path) = w.old_path {
             sqlx::query(
                 "INSERT INTO redirects (old_path, article_id) VALUES ($1, $2)
                          ON CONFLICT (old_path) DO UPDATE SET article_id = excluded.article_id",
@@ -316,6 +322,7 @@ impl ArticleStore for This {
             .await
             .map_err(backend)?;
         }
+        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
         tx.commit().await.map_err(backend)?;
         self.get_article(id).await?.ok_or(StoreError::NotFound)
     }
@@ -374,18 +381,25 @@ impl ArticleStore for This {
             .collect())
     }
 
-    async fn publish_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<ArticleId>> {
+    async fn list_due(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<ArticleId>> {
         let ids: Vec<i64> = sqlx::query_scalar(
-            "UPDATE articles SET status = 'published' WHERE status = 'scheduled' AND published_at <= $1 RETURNING id",
+            "SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= $1 ORDER BY published_at, id LIMIT $2",
         )
         .bind(ts(now))
-        .fetch_all(&self.write)
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
         .await
         .map_err(backend)?;
         Ok(ids.into_iter().map(ArticleId).collect())
     }
 
-    async fn add_correction(&self, id: ArticleId, body: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn add_correction(
+        &self,
+        id: ArticleId,
+        body: &str,
+        now: DateTime<Utc>,
+        effects: &Effects,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         sqlx::query("INSERT INTO corrections (article_id, body, created_at) VALUES ($1, $2, $3)")
             .bind(id.0)
@@ -400,6 +414,7 @@ impl ArticleStore for This {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
+        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
         tx.commit().await.map_err(backend)
     }
 

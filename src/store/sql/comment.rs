@@ -1,4 +1,4 @@
-// Comments, spam-model counts, rate-limit events and the outbox, in the SQL both backends
+// Comments, spam-model counts, rate-limit events and mail preferences, in the SQL both backends
 // share. Included by `store::sqlite` and `store::postgres`, which name the
 // dialect's types and helpers (`Db`, `DbRow`, `Conn`, `Ts`, `ts`, `from_ts`, ...).
 
@@ -7,10 +7,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{QueryBuilder, Row};
 
-use super::{backend, from_ts, lock_key, ts, Conn, Db, DbRow, This, Ts, SKIP_LOCKED};
+use super::{backend, from_ts, lock_key, ts, Conn, Db, DbRow, This, Ts};
 use crate::domain::spam::{TokenCount, Totals};
 use crate::domain::{ArticleId, Comment, CommentId, CommentStatus};
-use crate::store::{CommentPost, CommentQuery, CommentStore, CommentWrite, NewMail, PostOutcome, Page, QueuedMail, StoreError, StoreResult};
+use crate::store::{
+    CommentPost, CommentQuery, CommentStore, CommentWrite, Effects, MailPrefStore, Page, PostOutcome, RateStore, SpamStore,
+    StoreError, StoreResult,
+};
 
 const COLS: &str = "id, article_id, parent_id, author_name, author_email, author_url, body, status, created_at, \
                     updated_at, visitor, ip, spam_score, notify, staff";
@@ -37,22 +40,6 @@ fn comment_from_row(r: &DbRow) -> StoreResult<Comment> {
     })
 }
 
-async fn insert_mails(conn: &mut Conn, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()> {
-    for m in mails {
-        sqlx::query(
-            "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(&m.to)
-        .bind(&m.subject)
-        .bind(&m.body)
-        .bind(ts(now))
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-    }
-    Ok(())
-}
-
 async fn fetch(conn: &mut Conn, id: CommentId) -> StoreResult<Comment> {
     let row = sqlx::query(&format!("SELECT {COLS} FROM comments WHERE id = $1"))
         .bind(id.0)
@@ -64,7 +51,7 @@ async fn fetch(conn: &mut Conn, id: CommentId) -> StoreResult<Comment> {
 }
 
 /// Inserts one comment with its mails and reads it back, inside the caller's transaction.
-async fn insert_comment(conn: &mut Conn, w: &CommentWrite) -> StoreResult<Comment> {
+async fn insert_comment(conn: &mut Conn, w: &CommentWrite, node: &str) -> StoreResult<Comment> {
     let c = &w.comment;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url, body, status,
@@ -87,7 +74,7 @@ async fn insert_comment(conn: &mut Conn, w: &CommentWrite) -> StoreResult<Commen
     .fetch_one(&mut *conn)
     .await
     .map_err(backend)?;
-    insert_mails(conn, &w.mails, w.at).await?;
+    super::queue::write_effects(conn, &w.effects, node, w.at).await?;
     fetch(conn, CommentId(id)).await
 }
 
@@ -134,7 +121,35 @@ impl CommentStore for This {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let mut out = Vec::with_capacity(batch.len());
         for w in batch {
-            out.push(insert_comment(&mut tx, w).await?);
+            out.push(insert_comment(&mut tx, w, &self.node).await?);
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(out)
+    }
+
+    async fn post_comments(&self, posts: &[CommentPost]) -> StoreResult<Vec<PostOutcome>> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        // Every key the batch counts against, locked up front in one order, so
+        // two writers' batches cannot wait on each other.
+        let mut keys: Vec<&str> = posts.iter().flat_map(|p| p.limits.iter().map(String::as_str)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            lock_key(&mut tx, key).await?;
+        }
+        let mut out = Vec::with_capacity(posts.len());
+        for p in posts {
+            let mut wait = None;
+            for key in &p.limits {
+                wait = count_hit(&mut tx, key, p.write.at, p.window, p.burst).await?;
+                if wait.is_some() {
+                    break;
+                }
+            }
+            out.push(match wait {
+                Some(w) => PostOutcome::Limited(w),
+                None => PostOutcome::Stored(Box::new(insert_comment(&mut tx, &p.write, &self.node).await?)),
+            });
         }
         tx.commit().await.map_err(backend)?;
         Ok(out)
@@ -237,7 +252,7 @@ impl CommentStore for This {
         &self,
         id: CommentId,
         status: CommentStatus,
-        mails: &[NewMail],
+        effects: &Effects,
         now: DateTime<Utc>,
     ) -> StoreResult<(Comment, bool)> {
         let mut tx = self.write.begin().await.map_err(backend)?;
@@ -250,18 +265,26 @@ impl CommentStore for This {
             .map_err(backend)?;
         let changed = done.rows_affected() > 0;
         if changed {
-            insert_mails(&mut tx, mails, now).await?;
+            super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
         }
         let c = fetch(&mut tx, id).await?;
         tx.commit().await.map_err(backend)?;
         Ok((c, changed))
     }
 
-    async fn update_comment_body(&self, id: CommentId, body: &str, now: DateTime<Utc>) -> StoreResult<Comment> {
+    async fn update_comment_body(
+        &self,
+        id: CommentId,
+        body: &str,
+        status: Option<CommentStatus>,
+        effects: &Effects,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Comment> {
         let mut tx = self.write.begin().await.map_err(backend)?;
-        let done = sqlx::query("UPDATE comments SET body = $1, updated_at = $2 WHERE id = $3")
+        let done = sqlx::query("UPDATE comments SET body = $1, updated_at = $2, status = COALESCE($3, status) WHERE id = $4")
             .bind(body)
             .bind(ts(now))
+            .bind(status.map(CommentStatus::as_str))
             .bind(id.0)
             .execute(&mut *tx)
             .await
@@ -269,12 +292,13 @@ impl CommentStore for This {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
         let c = fetch(&mut tx, id).await?;
         tx.commit().await.map_err(backend)?;
         Ok(c)
     }
 
-    async fn delete_comments_by_email(&self, email: &str) -> StoreResult<u64> {
+    async fn delete_comments_by_email(&self, email: &str, effects: &Effects) -> StoreResult<u64> {
         let email = email.trim().to_lowercase();
         let mut tx = self.write.begin().await.map_err(backend)?;
         let done = sqlx::query("DELETE FROM comments WHERE author_email = $1")
@@ -293,6 +317,9 @@ impl CommentStore for This {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
+        if done.rows_affected() > 0 {
+            super::queue::write_effects(&mut tx, effects, &self.node, Utc::now()).await?;
+        }
         tx.commit().await.map_err(backend)?;
         Ok(done.rows_affected())
     }
@@ -319,7 +346,10 @@ impl CommentStore for This {
             .map_err(backend)?;
         Ok(n > 0)
     }
+}
 
+#[async_trait::async_trait]
+impl SpamStore for This {
     async fn spam_counts(&self, tokens: &[String]) -> StoreResult<(HashMap<String, TokenCount>, Totals)> {
         let mut counts = HashMap::new();
         for chunk in tokens.chunks(400) {
@@ -399,7 +429,10 @@ impl CommentStore for This {
         }
         tx.commit().await.map_err(backend)
     }
+}
 
+#[async_trait::async_trait]
+impl RateStore for This {
     async fn hit_rate(
         &self,
         key: &str,
@@ -414,85 +447,10 @@ impl CommentStore for This {
         Ok(wait)
     }
 
-    async fn post_comments(&self, posts: &[CommentPost]) -> StoreResult<Vec<PostOutcome>> {
-        let mut tx = self.write.begin().await.map_err(backend)?;
-        // Every key the batch counts against, locked up front in one order, so
-        // two writers' batches cannot wait on each other.
-        let mut keys: Vec<&str> = posts.iter().flat_map(|p| p.limits.iter().map(String::as_str)).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            lock_key(&mut tx, key).await?;
-        }
-        let mut out = Vec::with_capacity(posts.len());
-        for p in posts {
-            let mut wait = None;
-            for key in &p.limits {
-                wait = count_hit(&mut tx, key, p.write.at, p.window, p.burst).await?;
-                if wait.is_some() {
-                    break;
-                }
-            }
-            out.push(match wait {
-                Some(w) => PostOutcome::Limited(w),
-                None => PostOutcome::Stored(Box::new(insert_comment(&mut tx, &p.write).await?)),
-            });
-        }
-        tx.commit().await.map_err(backend)?;
-        Ok(out)
-    }
+}
 
-    async fn enqueue_mails(&self, mails: &[NewMail], now: DateTime<Utc>) -> StoreResult<()> {
-        let mut tx = self.write.begin().await.map_err(backend)?;
-        insert_mails(&mut tx, mails, now).await?;
-        tx.commit().await.map_err(backend)
-    }
-
-    async fn claim_mails(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueuedMail>> {
-        // Claiming pushes the next attempt out, so a crash mid-send retries later
-        // instead of losing the message.
-        let rows = sqlx::query(&format!(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1
-             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2 ORDER BY id LIMIT $3{SKIP_LOCKED})
-             RETURNING id, to_addr, subject, body, attempts"
-        ))
-        .bind(ts(now + Duration::minutes(5)))
-        .bind(ts(now))
-        .bind(i64::from(limit))
-        .fetch_all(&self.write)
-        .await
-        .map_err(backend)?;
-        Ok(rows
-            .iter()
-            .map(|r| QueuedMail {
-                id: r.get(0),
-                to: r.get(1),
-                subject: r.get(2),
-                body: r.get(3),
-                attempts: r.get::<i64, _>(4) as u32,
-            })
-            .collect())
-    }
-
-    async fn finish_mail(
-        &self,
-        id: i64,
-        result: Result<(), (String, DateTime<Utc>)>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        let q = match &result {
-            Ok(()) => {
-                sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2").bind(ts(now)).bind(id)
-            }
-            Err((err, next)) => sqlx::query("UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3")
-                .bind(err.clone())
-                .bind(ts(*next))
-                .bind(id),
-        };
-        q.execute(&self.write).await.map_err(backend)?;
-        Ok(())
-    }
-
+#[async_trait::async_trait]
+impl MailPrefStore for This {
     async fn confirm_notify(&self, email: &str, now: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO commenter_emails (email, notify_confirmed_at) VALUES ($1, $2)

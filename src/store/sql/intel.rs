@@ -13,6 +13,7 @@ use crate::domain::{Article, ArticleId};
 use crate::intel::Kind;
 use crate::store::intel::{join_lines, split_lines};
 use crate::store::{
+    Effects,
     ArticleIntel, EntityDecision, EntityInfo, EntityLink, EntityQuote, EntityStore, FoundEntity, Page, RoleUse,
     StoreError, StoreResult, TimelineEvent,
 };
@@ -117,48 +118,73 @@ async fn load_pairs<T>(conn: &mut Conn, rows: Vec<(T, i64)>) -> StoreResult<Vec<
     Ok(rows.into_iter().filter_map(|(t, id)| by_id.get(&id).map(|a| (t, a.clone()))).collect())
 }
 
+/// Links an article to the entities extraction found, creating new ones and
+/// keeping the links editors decided on. Returns the entities linked before,
+/// those found now (in order of appearance) and the id of each name found.
+async fn write_links(
+    tx: &mut Conn,
+    article: ArticleId,
+    found: &ArticleIntel,
+    now: DateTime<Utc>,
+) -> StoreResult<(Vec<i64>, Vec<i64>, HashMap<(Kind, String), i64>)> {
+    let mut order: Vec<i64> = Vec::new();
+    let mut gathered: HashMap<i64, Gathered> = HashMap::new();
+    let mut keys: HashMap<(Kind, String), i64> = HashMap::new();
+    for f in &found.entities {
+        let id = match alias(&mut *tx, f.kind, &f.slug).await? {
+            Some(id) => id,
+            None => create_entity(&mut *tx, f, now).await?,
+        };
+        keys.insert((f.kind, f.slug.clone()), id);
+        if !gathered.contains_key(&id) {
+            order.push(id);
+        }
+        gathered.entry(id).or_default().add(f);
+    }
+    // The pages of every entity named before or now change with this run.
+    let before: Vec<i64> = sqlx::query_scalar("SELECT entity_id FROM article_entities WHERE article_id = $1")
+        .bind(article.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+    // Links editors decided on stay as they are decided; the rest is replaced.
+    sqlx::query("DELETE FROM article_entities WHERE article_id = $1 AND status = 'found'")
+        .bind(article.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    for (pos, id) in order.iter().enumerate() {
+        let g = &gathered[id];
+        sqlx::query(
+            "INSERT INTO article_entities (article_id, entity_id, status, roles, snippets, mentions, position)
+             VALUES ($1, $2, 'found', $3, $4, $5, $6)
+             ON CONFLICT (article_id, entity_id) DO UPDATE SET roles = excluded.roles,
+               snippets = excluded.snippets, mentions = excluded.mentions, position = excluded.position",
+        )
+        .bind(article.0)
+        .bind(*id)
+        .bind(join_lines(&g.roles))
+        .bind(join_lines(&g.snippets))
+        .bind(i64::from(g.mentions))
+        .bind(pos as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok((before, order, keys))
+}
+
 #[async_trait::async_trait]
 impl EntityStore for This {
-    async fn save_intel(&self, article: ArticleId, found: &ArticleIntel, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn save_intel(
+        &self,
+        article: ArticleId,
+        found: &ArticleIntel,
+        now: DateTime<Utc>,
+        effects: &Effects,
+    ) -> StoreResult<Vec<i64>> {
         let mut tx = self.write.begin().await.map_err(backend)?;
-        let mut order: Vec<i64> = Vec::new();
-        let mut gathered: HashMap<i64, Gathered> = HashMap::new();
-        let mut keys: HashMap<(Kind, String), i64> = HashMap::new();
-        for f in &found.entities {
-            let id = match alias(&mut tx, f.kind, &f.slug).await? {
-                Some(id) => id,
-                None => create_entity(&mut tx, f, now).await?,
-            };
-            keys.insert((f.kind, f.slug.clone()), id);
-            if !gathered.contains_key(&id) {
-                order.push(id);
-            }
-            gathered.entry(id).or_default().add(f);
-        }
-        // Links editors decided on stay as they are decided; the rest is replaced.
-        sqlx::query("DELETE FROM article_entities WHERE article_id = $1 AND status = 'found'")
-            .bind(article.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        for (pos, id) in order.iter().enumerate() {
-            let g = &gathered[id];
-            sqlx::query(
-                "INSERT INTO article_entities (article_id, entity_id, status, roles, snippets, mentions, position)
-                 VALUES ($1, $2, 'found', $3, $4, $5, $6)
-                 ON CONFLICT (article_id, entity_id) DO UPDATE SET roles = excluded.roles,
-                   snippets = excluded.snippets, mentions = excluded.mentions, position = excluded.position",
-            )
-            .bind(article.0)
-            .bind(*id)
-            .bind(join_lines(&g.roles))
-            .bind(join_lines(&g.snippets))
-            .bind(i64::from(g.mentions))
-            .bind(pos as i64)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        }
+        let (before, order, keys) = write_links(&mut tx, article, found, now).await?;
         for table in ["article_events", "article_quotes"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE article_id = $1"))
                 .bind(article.0)
@@ -214,7 +240,16 @@ impl EntityStore for This {
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-        tx.commit().await.map_err(backend)
+        let mut touched: Vec<i64> = before.into_iter().chain(order).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let mut effects = effects.clone();
+        if let Some(n) = effects.notice.as_mut() {
+            n.keys.extend(touched.iter().map(|id| crate::domain::change::Key::entity(*id)));
+        }
+        super::queue::write_effects(&mut tx, &effects, &self.node, now).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(touched)
     }
 
     async fn list_unenriched(&self, limit: u32) -> StoreResult<Vec<ArticleId>> {
@@ -267,6 +302,25 @@ impl EntityStore for This {
                 })
             })
             .collect()
+    }
+
+    async fn count_entity_articles(&self, entities: &[i64], public_at: DateTime<Utc>) -> StoreResult<HashMap<i64, u64>> {
+        if entities.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
+            "SELECT ae.entity_id, COUNT(*) FROM article_entities ae JOIN articles a ON a.id = ae.article_id
+             WHERE ae.status <> 'rejected' AND a.kind = 'article' AND a.status IN ('published', 'scheduled')
+             AND a.published_at <= ",
+        );
+        qb.push_bind(ts(public_at)).push(" AND ae.entity_id IN (");
+        let mut sep = qb.separated(", ");
+        for id in entities {
+            sep.push_bind(*id);
+        }
+        qb.push(") GROUP BY ae.entity_id");
+        let rows = qb.build().fetch_all(&self.read).await.map_err(backend)?;
+        Ok(rows.iter().map(|r| (r.get::<i64, _>(0), r.get::<i64, _>(1) as u64)).collect())
     }
 
     async fn list_entities(
@@ -466,21 +520,36 @@ impl EntityStore for This {
         load_many(&mut conn, &ids).await
     }
 
-    async fn set_entity_decision(&self, article: ArticleId, entity: i64, d: EntityDecision) -> StoreResult<()> {
+    async fn set_entity_decision(
+        &self,
+        article: ArticleId,
+        entity: i64,
+        d: EntityDecision,
+        effects: &Effects,
+    ) -> StoreResult<()> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
         let done = sqlx::query("UPDATE article_entities SET status = $3 WHERE article_id = $1 AND entity_id = $2")
             .bind(article.0)
             .bind(entity)
             .bind(d.status())
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await
             .map_err(backend)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        super::queue::write_effects(&mut tx, effects, &self.node, Utc::now()).await?;
+        tx.commit().await.map_err(backend)
     }
 
-    async fn update_entity(&self, id: i64, name: &str, kind: Kind, now: DateTime<Utc>) -> StoreResult<EntityInfo> {
+    async fn update_entity(
+        &self,
+        id: i64,
+        name: &str,
+        kind: Kind,
+        now: DateTime<Utc>,
+        effects: &Effects,
+    ) -> StoreResult<EntityInfo> {
         let name = name.trim();
         let slug = crate::intel::slugify(name);
         if slug.is_empty() || name.chars().count() > 200 {
@@ -507,25 +576,34 @@ impl EntityStore for This {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
+        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
         tx.commit().await.map_err(backend)?;
         self.get_entity(id).await?.ok_or(StoreError::NotFound)
     }
 
-    async fn set_entity_rejected(&self, id: i64, rejected: bool, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn set_entity_rejected(
+        &self,
+        id: i64,
+        rejected: bool,
+        now: DateTime<Utc>,
+        effects: &Effects,
+    ) -> StoreResult<()> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
         let done = sqlx::query("UPDATE entities SET rejected = $1, updated_at = $2 WHERE id = $3")
             .bind(rejected)
             .bind(ts(now))
             .bind(id)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await
             .map_err(backend)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
+        tx.commit().await.map_err(backend)
     }
 
-    async fn merge_entities(&self, from: i64, into: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn merge_entities(&self, from: i64, into: i64, now: DateTime<Utc>, effects: &Effects) -> StoreResult<()> {
         if from == into {
             return Err(StoreError::Conflict("an entity cannot be merged into itself".into()));
         }
@@ -557,6 +635,7 @@ impl EntityStore for This {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
+        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
         tx.commit().await.map_err(backend)
     }
 }

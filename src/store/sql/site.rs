@@ -1,4 +1,4 @@
-// Media facts, settings and form stashes, in the SQL both backends
+// Media facts, settings, import identities, form stashes and the database itself, in the SQL both backends
 // share. Included by `store::sqlite` and `store::postgres`, which name the
 // dialect's types and helpers (`Db`, `DbRow`, `Conn`, `Ts`, `ts`, `from_ts`, ...).
 
@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::{backend, ts, Pool, This};
 use crate::domain::{Media, MediaId};
-use crate::store::{NewMedia, StoreResult};
+use crate::store::{Effects, NewMedia, StoreResult};
 
 pub(super) fn widths_to_text(w: &[u32]) -> String {
     w.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
@@ -77,13 +77,17 @@ async fn take_stash(pool: &Pool, key: &str, now: DateTime<Utc>) -> StoreResult<O
 }
 
 #[async_trait::async_trait]
-impl crate::store::SiteStore for This {
+impl crate::store::MediaStore for This {
     async fn create_media(&self, m: &NewMedia, now: DateTime<Utc>) -> StoreResult<Media> {
         create_media(&self.write, m, now).await
     }
     async fn get_media(&self, id: MediaId) -> StoreResult<Option<Media>> {
         get_media(&self.read, id).await
     }
+}
+
+#[async_trait::async_trait]
+impl crate::store::SettingStore for This {
     async fn get_setting(&self, key: &str) -> StoreResult<Option<String>> {
         sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(key)
@@ -102,6 +106,21 @@ impl crate::store::SiteStore for This {
         .map_err(backend)?;
         Ok(())
     }
+    async fn set_settings(&self, pairs: &[(String, String)], effects: &Effects) -> StoreResult<()> {
+        let mut tx = self.write.begin().await.map_err(backend)?;
+        for (key, value) in pairs {
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        super::queue::write_effects(&mut tx, effects, &self.node, Utc::now()).await?;
+        tx.commit().await.map_err(backend)
+    }
     async fn delete_setting(&self, key: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&self.write).await.map_err(backend)?;
         Ok(())
@@ -119,6 +138,10 @@ impl crate::store::SiteStore for This {
             .await
             .map_err(backend)
     }
+}
+
+#[async_trait::async_trait]
+impl crate::store::ImportStore for This {
     async fn get_import_id(&self, source: &str, kind: &str, external: &str) -> StoreResult<Option<String>> {
         sqlx::query_scalar("SELECT local FROM import_ids WHERE source = $1 AND kind = $2 AND external = $3")
             .bind(source)
@@ -142,23 +165,25 @@ impl crate::store::SiteStore for This {
         .map_err(backend)?;
         Ok(())
     }
+}
+
+#[async_trait::async_trait]
+impl crate::store::StashStore for This {
     async fn put_stash(&self, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()> {
         put_stash(&self.write, key, data, expires).await
     }
     async fn take_stash(&self, key: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
         take_stash(&self.write, key, now).await
     }
+}
+
+#[async_trait::async_trait]
+impl crate::store::SystemStore for This {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.read).await.map_err(backend)?;
         Ok(())
     }
     async fn migrate(&self) -> StoreResult<()> {
         self.run_migrations().await
-    }
-    async fn announce_change(&self) -> StoreResult<()> {
-        self.announce().await
-    }
-    async fn change_feed(&self) -> StoreResult<Box<dyn crate::store::ChangeFeed>> {
-        self.feed().await
     }
 }

@@ -21,11 +21,17 @@ use super::{StoreError, StoreResult};
 mod article {
     include!("../sql/article.rs");
 }
+mod change {
+    include!("../sql/change.rs");
+}
 mod comment {
     include!("../sql/comment.rs");
 }
 mod intel {
     include!("../sql/intel.rs");
+}
+mod queue {
+    include!("../sql/queue.rs");
 }
 mod site {
     include!("../sql/site.rs");
@@ -34,8 +40,6 @@ mod user {
     include!("../sql/user.rs");
 }
 pub(crate) mod search;
-
-pub(crate) use article::load_many;
 
 pub(crate) type Db = sqlx::Sqlite;
 pub(crate) type DbRow = sqlx::sqlite::SqliteRow;
@@ -48,6 +52,13 @@ pub(crate) type Ts = String;
 pub(crate) const LIKE: &str = "LIKE";
 /// One writer at a time: nothing to skip.
 pub(crate) const SKIP_LOCKED: &str = "";
+/// One writer at a time: a row read in a write transaction cannot change under it.
+pub(crate) const FOR_UPDATE: &str = "";
+
+/// Other processes notice a commit by themselves (`PRAGMA data_version`).
+pub(crate) async fn notify_change(_conn: &mut Conn, _id: i64) -> StoreResult<()> {
+    Ok(())
+}
 
 /// Serialises writers on `key`; SQLite's single writer already does.
 pub(crate) async fn lock_key(_conn: &mut Conn, _key: &str) -> StoreResult<()> {
@@ -59,6 +70,8 @@ pub struct SqliteStore {
     write: Pool,
     read: Pool,
     path: PathBuf,
+    /// Names this process in the change log.
+    node: String,
 }
 
 impl SqliteStore {
@@ -86,7 +99,7 @@ impl SqliteStore {
         sqlx::query("SELECT COUNT(*) FROM sqlite_master").fetch_one(&write).await.map_err(open_error)?;
         let read =
             SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(open_error)?;
-        Ok(SqliteStore { write, read, path: PathBuf::from(path) })
+        Ok(SqliteStore { write, read, path: PathBuf::from(path), node: crate::secret::random_token()[..12].to_owned() })
     }
 
     /// The database file.
@@ -180,15 +193,10 @@ impl SqliteStore {
         copied
     }
 
-    /// Other processes notice by themselves (see `feed`).
-    async fn announce(&self) -> StoreResult<()> {
-        Ok(())
-    }
-
     /// Watches `PRAGMA data_version` on the write connection: it changes
     /// when a connection other than that one commits, which is another
     /// process (an import, a restore, a second server), never this process's
-    /// own writes, whose changes this process reports itself.
+    /// own writes, whose changes this process knows already.
     async fn feed(&self) -> StoreResult<Box<dyn super::ChangeFeed>> {
         let version = data_version(&mut *self.write.acquire().await.map_err(backend)?).await?;
         Ok(Box::new(SqliteFeed { pool: self.write.clone(), version }))

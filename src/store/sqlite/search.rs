@@ -6,8 +6,9 @@ use sqlx::{QueryBuilder, Row};
 
 use super::{backend, Conn, Db, Pool};
 use crate::domain::search::{Clause, SearchQuery, Unit};
+use crate::domain::search::{SearchDoc, MARK_END, MARK_START};
 use crate::domain::ArticleId;
-use crate::store::{SearchDoc, SearchRequest, StoreResult, MARK_END, MARK_START};
+use crate::store::{SearchRequest, StoreResult};
 
 /// Replaces an article's entry in the index.
 pub(super) async fn index(conn: &mut Conn, id: ArticleId, doc: &SearchDoc) -> StoreResult<()> {

@@ -14,17 +14,18 @@ use axum::Form;
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::domain::{
     self, Article, ArticleId, ArticleInput, BodyFormat, FieldErrors, Kind, MediaId, PhotoInput, Status,
 };
-use crate::error::AppError;
 use crate::render::view::{ArticleView, CorrectionView, Layout, When};
-use crate::service::{self, SaveError};
+use crate::service::media::UploadError;
+use crate::service::SaveError;
 use crate::store::{ArticleQuery, Revision};
 use crate::web::auth::{self, no_store, session_of, StaffSession};
+use crate::web::error::AppError;
 use crate::web::form::{read_multipart, FormData};
 use crate::web::public::render;
+use crate::web::AppState;
 
 use super::admin_layout;
 
@@ -80,7 +81,7 @@ pub async fn list_articles(
         limit: 50,
         offset: (page - 1) * 50,
         // Authors see their own work only; drafts and embargoed stories of others stay private.
-        created_by: (!s.0.user.role.can_publish()).then_some(s.0.user.id),
+        created_by: domain::own_scope(&s.0.user),
         ..Default::default()
     };
     // Words search the full text of every article the viewer may see, drafts included.
@@ -317,7 +318,7 @@ impl Editor<'_> {
 /// Loads an article the user may open in the admin (authors: their own only).
 async fn open_article(state: &AppState, s: &StaffSession, id: i64) -> Result<Article, AppError> {
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
-    if !s.0.user.role.can_publish() && a.created_by != Some(s.0.user.id) {
+    if !domain::may_open(&s.0.user, &a) {
         return Err(AppError::NotFound);
     }
     Ok(a)
@@ -348,8 +349,10 @@ pub async fn new_article(
 const RESTORED: &str = "Your login had expired, so your text was kept. Review it and save again.";
 
 async fn restore(state: &AppState, headers: &HeaderMap) -> Result<Option<EditForm>, AppError> {
-    let Some(key) = crate::web::comments::cookie(headers, STASH_COOKIE) else { return Ok(None) };
-    let Some(data) = state.store.take_stash(&auth::hash_secret(&key), Utc::now()).await? else { return Ok(None) };
+    let Some(key) = crate::web::cookie::get(headers, STASH_COOKIE) else { return Ok(None) };
+    let Some(data) = state.store.take_stash(&crate::secret::hash_secret(&key), Utc::now()).await? else {
+        return Ok(None);
+    };
     Ok(serde_json::from_str(&data).ok())
 }
 
@@ -420,14 +423,14 @@ async fn save(state: AppState, headers: HeaderMap, id: Option<ArticleId>, mp: Mu
     let editor = Editor { state: &state, session: &s, article: article.as_ref() };
     let mut form = EditForm::from_fields(&data);
     if let Some(bytes) = data.file.clone() {
-        match crate::web::media::store_upload(&state, bytes, Some(s.0.user.id)).await {
+        match state.photos.upload(state.store.as_ref(), bytes, Some(s.0.user.id)).await {
             Ok(m) => form.photo_media_id = m.id.0.to_string(),
-            Err(AppError::BadRequest(msg) | AppError::TooLarge(msg)) => {
+            Err(UploadError::Refused(msg) | UploadError::TooLarge(msg)) => {
                 let mut e = FieldErrors::default();
                 e.add("photo", msg);
                 return editor.page(form, e, None, None).await;
             }
-            Err(other) => return Err(other),
+            Err(other) => return Err(other.into()),
         }
     }
     let action = data.get("action");
@@ -449,10 +452,8 @@ async fn save(state: AppState, headers: HeaderMap, id: Option<ArticleId>, mp: Mu
         return editor.page(form, FieldErrors::default(), Some(preview), None).await;
     }
     let user = s.0.user.clone();
-    match service::save_article(&state.store, state.cfg.tz(), Some(&user), id, input, Utc::now()).await {
+    match state.articles.save(Some(&user), id, input, Utc::now()).await {
         Ok(saved) => {
-            state.changes.changed();
-            service::intel::spawn(state.store.clone(), state.cfg.tz(), state.changes.clone(), saved.id);
             let to = format!(
                 "/admin/articles/{}?saved={}",
                 saved.id.0,
@@ -526,7 +527,7 @@ async fn stash_and_login(
     };
     let login = Redirect::to(&format!("/admin/login?next={}", auth::urlencode(&to_login))).into_response();
     // Only a browser that had a session (now expired) gets its text kept.
-    if crate::web::comments::cookie(headers, auth::SESSION_COOKIE).is_none() {
+    if crate::web::cookie::get(headers, auth::SESSION_COOKIE).is_none() {
         return Ok(login);
     }
     let json = serde_json::to_string(&EditForm::from_fields(data)).map_err(AppError::internal)?;
@@ -535,14 +536,12 @@ async fn stash_and_login(
     }
     // The key travels in an HttpOnly cookie, not the URL, so nobody can hand
     // an editor a link that fills their editor with someone else's text.
-    let key = auth::random_token();
-    state.store.put_stash(&auth::hash_secret(&key), &json, Utc::now() + Duration::days(2)).await?;
+    let key = crate::secret::random_token();
+    state.store.put_stash(&crate::secret::hash_secret(&key), &json, Utc::now() + Duration::days(2)).await?;
     let mut res = login;
-    let secure = if state.cfg.site.base_url.starts_with("https://") { "; Secure" } else { "" };
-    let cookie = format!("{STASH_COOKIE}={key}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age=172800{secure}");
     res.headers_mut().insert(
         axum::http::header::SET_COOKIE,
-        axum::http::HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+        crate::web::cookie::set(&state.cfg, STASH_COOKIE, &key, "/admin", 172_800),
     );
     Ok(res)
 }
@@ -562,16 +561,14 @@ pub async fn create_correction(
     Form(f): Form<CorrectionForm>,
 ) -> Result<Response, AppError> {
     s.check_post(&state, &headers, &f.csrf)?;
-    domain::may_correct(s.0.user.role).map_err(|d| AppError::Forbidden(d.to_string()))?;
-    let body = f.body.trim();
-    if body.is_empty() || body.chars().count() > domain::limits::CORRECTION {
-        return Err(AppError::BadRequest(format!(
-            "A correction needs between 1 and {} characters. Go back to keep your text.",
-            domain::limits::CORRECTION
-        )));
+    match state.articles.correct(&s.0.user, ArticleId(id), &f.body, Utc::now()).await {
+        Ok(()) => {}
+        Err(SaveError::Invalid(e)) => {
+            let why = e.0.values().next().cloned().unwrap_or_default();
+            return Err(AppError::BadRequest(format!("{why} Go back to keep your text.")));
+        }
+        Err(other) => return Err(other.into()),
     }
-    state.store.add_correction(ArticleId(id), body, Utc::now()).await?;
-    state.changes.changed();
     Ok(Redirect::to(&format!("/admin/articles/{id}?saved=correction")).into_response())
 }
 

@@ -11,22 +11,16 @@ use axum::Form;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
+use crate::domain::Permission;
 use crate::domain::{self, ArticleId, CommentId, CommentStatus};
-use crate::error::AppError;
 use crate::render::view::{Layout, When};
-use crate::service::comment as svc;
+use crate::service::comment::CommentError;
 use crate::store::CommentQuery;
+use crate::web::auth::require;
 use crate::web::auth::{self, no_store, StaffSession};
+use crate::web::error::AppError;
 use crate::web::public::render;
-
-fn require_moderator(s: &StaffSession) -> Result<(), AppError> {
-    if s.0.user.role.can_publish() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("Only editors and admins moderate comments.".into()))
-    }
-}
+use crate::web::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct QueueQuery {
@@ -74,7 +68,7 @@ pub async fn list_comments(
     s: StaffSession,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
-    require_moderator(&s)?;
+    require(&s.0.user, Permission::Moderate)?;
     let status = match q.status.as_deref() {
         None | Some("") => Some(CommentStatus::Pending),
         Some("all") => None,
@@ -101,7 +95,7 @@ pub async fn list_comments(
             None => None,
         };
         let text = format!("{} {} {}", c.author_name, c.author_url.as_deref().unwrap_or(""), c.body);
-        let spam = svc::spam_score(&state, &text).await?.map(|s| s.explain());
+        let spam = state.comments.spam_score(&text).await?.map(|s| s.explain());
         rows.push(Row {
             id: c.id.0,
             author: c.author_name.clone(),
@@ -153,9 +147,9 @@ pub async fn update_status(
     Form(f): Form<StatusForm>,
 ) -> Result<Response, AppError> {
     s.check_post(&state, &headers, &f.csrf)?;
-    require_moderator(&s)?;
+    require(&s.0.user, Permission::Moderate)?;
     let status = CommentStatus::parse(&f.status).ok_or_else(|| AppError::BadRequest("Unknown status.".into()))?;
-    svc::moderate(&state, CommentId(id), status, Utc::now()).await?;
+    state.comments.moderate(CommentId(id), status, Utc::now()).await?;
     let back = if f.back.is_empty() { "/admin/comments".to_owned() } else { auth::safe_next(Some(&f.back)) };
     Ok(Redirect::to(&back).into_response())
 }
@@ -169,13 +163,13 @@ pub async fn bulk(
 ) -> Result<Response, AppError> {
     let get = |k: &str| super::field(&pairs, k);
     s.check_post(&state, &headers, get("csrf"))?;
-    require_moderator(&s)?;
+    require(&s.0.user, Permission::Moderate)?;
     let status = CommentStatus::parse(get("action")).ok_or_else(|| AppError::BadRequest("Choose an action.".into()))?;
     let ids: Vec<i64> =
         pairs.iter().filter(|(k, _)| k == "ids").filter_map(|(_, v)| v.parse().ok()).take(500).collect();
     let now = Utc::now();
     for id in ids {
-        svc::moderate(&state, CommentId(id), status, now).await?;
+        state.comments.moderate(CommentId(id), status, now).await?;
     }
     Ok(Redirect::to(&auth::safe_next(Some(get("back")))).into_response())
 }
@@ -194,7 +188,7 @@ pub async fn edit_comment(
     s: StaffSession,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    require_moderator(&s)?;
+    require(&s.0.user, Permission::Moderate)?;
     let c = state.store.get_comment(CommentId(id)).await?.ok_or(AppError::NotFound)?;
     let l = super::admin_layout(&state, &s, "Edit comment").await;
     no_store(render(
@@ -219,11 +213,14 @@ pub async fn update_comment(
     Form(f): Form<BodyForm>,
 ) -> Result<Response, AppError> {
     s.check_post(&state, &headers, &f.csrf)?;
-    require_moderator(&s)?;
-    let body = domain::check_body(&f.body, state.cfg.comments.max_chars)
-        .map_err(|m| AppError::BadRequest(format!("{m} Go back to keep your text.")))?;
-    state.store.update_comment_body(CommentId(id), body, Utc::now()).await?;
-    state.changes.changed();
+    require(&s.0.user, Permission::Moderate)?;
+    match state.comments.edit_as_staff(CommentId(id), &f.body, Utc::now()).await {
+        Ok(_) => {}
+        Err(CommentError::BadRequest(m)) => {
+            return Err(AppError::BadRequest(format!("{m} Go back to keep your text.")))
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(Redirect::to("/admin/comments?status=all").into_response())
 }
 
@@ -236,13 +233,13 @@ pub async fn create_reply(
     Form(f): Form<BodyForm>,
 ) -> Result<Response, AppError> {
     s.check_post(&state, &headers, &f.csrf)?;
-    require_moderator(&s)?;
+    require(&s.0.user, Permission::Moderate)?;
     let parent = state.store.get_comment(CommentId(id)).await?.ok_or(AppError::NotFound)?;
     let now = Utc::now();
     if parent.status != CommentStatus::Approved {
-        svc::moderate(&state, parent.id, CommentStatus::Approved, now).await?;
+        state.comments.moderate(parent.id, CommentStatus::Approved, now).await?;
     }
-    let c = svc::staff_reply(&state, &parent, &s.0.user, &f.body, now).await?;
+    let c = state.comments.staff_reply(&parent, &s.0.user, &f.body, now).await?;
     let a = state.store.get_article(c.article_id).await?.ok_or(AppError::NotFound)?;
     Ok(Redirect::to(&format!("{}#comment-{}", a.permalink(state.cfg.tz()), c.id.0)).into_response())
 }

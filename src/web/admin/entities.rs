@@ -7,18 +7,20 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::Utc;
 use serde::Serialize;
 
 use super::{admin_layout, field};
-use crate::app::AppState;
 use crate::domain::ArticleId;
-use crate::error::AppError;
+use crate::domain::Permission;
 use crate::intel::Kind;
 use crate::render::view::{entity_path, Layout};
-use crate::store::{EntityDecision, EntityLink, StoreError};
+use crate::service::intel::Decision;
+use crate::store::{EntityLink, StoreError};
+use crate::web::auth::require;
 use crate::web::auth::{no_store, StaffSession};
+use crate::web::error::AppError;
 use crate::web::public::render;
+use crate::web::AppState;
 
 #[derive(Serialize)]
 struct Row {
@@ -37,16 +39,6 @@ struct ReviewCtx {
     error: Option<String>,
 }
 
-fn require_editor(s: &StaffSession) -> Result<(), AppError> {
-    if s.0.user.role.can_publish() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "Only editors and admins can review the people, places and organisations found.".into(),
-        ))
-    }
-}
-
 /// Shows the entities found in an article, with their snippets and the actions on them.
 pub async fn list_entities(
     State(state): State<AppState>,
@@ -54,7 +46,7 @@ pub async fn list_entities(
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    require_editor(&s)?;
+    require(&s.0.user, Permission::ReviewEntities)?;
     let notice = q.contains_key("done").then_some("Saved. Readers see the change at once.");
     page(&state, &s, id, notice, None).await
 }
@@ -101,47 +93,48 @@ pub async fn update_entities(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     s.check_post(&state, &headers, field(&pairs, "csrf"))?;
-    require_editor(&s)?;
+    require(&s.0.user, Permission::ReviewEntities)?;
     let article = ArticleId(id);
     let entity: i64 = field(&pairs, "entity").parse().map_err(|_| AppError::BadRequest("No entity chosen.".into()))?;
     // The entity must be one this article names: the form offers no other.
     let links = state.store.list_article_entities(article).await?;
     let link = links.iter().find(|l| l.entity.id == entity).ok_or(AppError::NotFound)?;
-    let now = Utc::now();
-    let result = match field(&pairs, "action") {
-        "accept" => state.store.set_entity_decision(article, entity, EntityDecision::Accept).await,
-        "reject" => state.store.set_entity_decision(article, entity, EntityDecision::Reject).await,
-        "reset" => state.store.set_entity_decision(article, entity, EntityDecision::Reset).await,
-        "reject-everywhere" => state.store.set_entity_rejected(entity, true, now).await,
-        "restore-everywhere" => state.store.set_entity_rejected(entity, false, now).await,
+    let decision = match field(&pairs, "action") {
+        "accept" => Decision::Accept,
+        "reject" => Decision::Reject,
+        "reset" => Decision::Reset,
+        "reject-everywhere" => Decision::RejectEverywhere,
+        "restore-everywhere" => Decision::RestoreEverywhere,
         "correct" => {
             let kind = Kind::parse(field(&pairs, "kind")).unwrap_or(link.entity.kind);
             let name = field(&pairs, "name").trim();
             let name = if name.is_empty() { link.entity.name.as_str() } else { name };
-            match state.store.update_entity(entity, name, kind, now).await {
-                Err(StoreError::Conflict(_)) => {
-                    let msg = format!(
-                        "Another entry already has a page for “{name}”, or the name is not usable; to make them one, merge instead."
-                    );
-                    return page(&state, &s, id, None, Some(msg)).await;
-                }
-                other => other.map(|_| ()),
-            }
+            Decision::Correct { name: name.to_owned(), kind }
         }
-        "merge" => {
-            let into = merge_target(&state, &pairs).await?;
-            match into {
-                Some(into) if into != entity => state.store.merge_entities(entity, into, now).await,
-                _ => {
-                    let msg = "Choose another entry to merge into (from the list, or by its page address).".to_owned();
-                    return page(&state, &s, id, None, Some(msg)).await;
-                }
+        "merge" => match merge_target(&state, &pairs).await? {
+            Some(into) if into != entity => Decision::Merge { into },
+            _ => {
+                let msg = "Choose another entry to merge into (from the list, or by its page address).".to_owned();
+                return page(&state, &s, id, None, Some(msg)).await;
             }
-        }
+        },
         _ => return Err(AppError::BadRequest("Unknown action.".into())),
     };
-    result?;
-    state.changes.changed();
+    let correcting = match &decision {
+        Decision::Correct { name, .. } => Some(name.clone()),
+        _ => None,
+    };
+    match state.intel.decide(article, entity, decision).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) if correcting.is_some() => {
+            let name = correcting.unwrap_or_default();
+            let msg = format!(
+                "Another entry already has a page for “{name}”, or the name is not usable; to make them one, merge instead."
+            );
+            return page(&state, &s, id, None, Some(msg)).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(Redirect::to(&format!("/admin/articles/{id}/entities?done")).into_response())
 }
 

@@ -13,11 +13,11 @@ mod users;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::app::AppState;
 use crate::config::Config;
 use crate::render::view::Layout;
 use crate::web::auth::StaffSession;
 use crate::web::limits::{limit, BodyLimits};
+use crate::web::AppState;
 
 /// Routes under `/admin`.
 pub fn routes(cfg: &Config) -> Router<AppState> {

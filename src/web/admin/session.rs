@@ -7,11 +7,11 @@ use axum::Form;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
-use crate::error::AppError;
 use crate::render::view::Layout;
 use crate::web::auth::{self, no_store, StaffSession};
+use crate::web::error::AppError;
 use crate::web::public::{layout, render};
+use crate::web::AppState;
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -68,7 +68,7 @@ pub async fn create_session(
     let window = chrono::Duration::minutes(15);
     for (key, max) in [
         (format!("login-ip:{ip}"), 30),
-        (format!("login-email:{}", auth::hash_secret(&f.email.trim().to_lowercase())), 10),
+        (format!("login-email:{}", crate::secret::hash_secret(&f.email.trim().to_lowercase())), 10),
     ] {
         if let Some(wait) = state.store.hit_rate(&key, now, window, max).await? {
             let mut res = login_page(
@@ -84,7 +84,7 @@ pub async fn create_session(
         }
     }
     let user = state.store.get_user_by_email(&f.email).await?;
-    let ok = auth::verify_password(&f.password, user.as_ref().and_then(|u| u.password_hash.as_deref()));
+    let ok = crate::secret::verify_password(&f.password, user.as_ref().and_then(|u| u.password_hash.as_deref()));
     let Some(user) = user.filter(|_| ok) else {
         let mut res =
             login_page(&state, next, f.email, Some("That email and password do not match an account.")).await?;
@@ -92,7 +92,7 @@ pub async fn create_session(
         return no_store(res);
     };
     if let Some(old) = session_token(&headers) {
-        state.store.delete_session(&auth::hash_secret(&old)).await?;
+        state.store.delete_session(&crate::secret::hash_secret(&old)).await?;
     }
     let cookie = auth::start_session(&state.store, &state.cfg, &user).await?;
     tracing::info!(user = user.id.0, "logged in");
@@ -102,7 +102,7 @@ pub async fn create_session(
 }
 
 fn session_token(headers: &HeaderMap) -> Option<String> {
-    auth::cookie(headers, auth::SESSION_COOKIE)
+    crate::web::cookie::get(headers, auth::SESSION_COOKIE)
 }
 
 #[derive(Deserialize)]
@@ -119,7 +119,7 @@ pub async fn delete_session(
 ) -> Result<Response, AppError> {
     s.check_post(&state, &headers, &f.csrf)?;
     if let Some(t) = session_token(&headers) {
-        state.store.delete_session(&auth::hash_secret(&t)).await?;
+        state.store.delete_session(&crate::secret::hash_secret(&t)).await?;
     }
     logged_out(&state)
 }

@@ -6,12 +6,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Serialize;
 
-use crate::app::AppState;
-use crate::error::AppError;
+use crate::domain::Permission;
 use crate::render::view::Layout;
+use crate::web::auth::require;
 use crate::web::auth::{no_store, StaffSession};
+use crate::web::error::AppError;
 use crate::web::public::render;
 use crate::web::share;
+use crate::web::AppState;
 
 #[derive(Serialize)]
 struct Service {
@@ -27,21 +29,13 @@ struct SettingsCtx {
     saved: bool,
 }
 
-fn require_editor(s: &StaffSession) -> Result<(), AppError> {
-    if s.0.user.role.can_publish() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("Only editors and admins can change site settings.".into()))
-    }
-}
-
 /// Shows the share services with their state.
 pub async fn show_settings(
     State(state): State<AppState>,
     s: StaffSession,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    require_editor(&s)?;
+    require(&s.0.user, Permission::ChangeSettings)?;
     let on = share::enabled(state.store.as_ref()).await?;
     let services =
         share::SERVICES.iter().map(|&(key, label)| Service { key, label, on: on.iter().any(|k| k == key) }).collect();
@@ -61,9 +55,8 @@ pub async fn update_settings(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     s.check_post(&state, &headers, super::field(&pairs, "csrf"))?;
-    require_editor(&s)?;
+    require(&s.0.user, Permission::ChangeSettings)?;
     let chosen: Vec<String> = pairs.into_iter().filter(|(k, _)| k == "share").map(|(_, v)| v).collect();
-    share::set_enabled(state.store.as_ref(), &chosen).await?;
-    state.changes.changed();
+    state.site.save(&[share::setting(&chosen)]).await?;
     Ok(Redirect::to("/admin/settings?saved").into_response())
 }

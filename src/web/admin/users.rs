@@ -7,12 +7,15 @@ use axum::Form;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
-use crate::domain::{parse_email, FieldErrors, Role};
-use crate::error::AppError;
+use crate::domain::Permission;
+use crate::domain::{FieldErrors, NewUser};
 use crate::render::view::Layout;
-use crate::web::auth::{self, no_store, StaffSession};
+use crate::service::account::{self, AccountError};
+use crate::web::auth::require;
+use crate::web::auth::{no_store, StaffSession};
+use crate::web::error::AppError;
 use crate::web::public::render;
+use crate::web::AppState;
 
 #[derive(Serialize)]
 struct UserRow {
@@ -39,14 +42,6 @@ struct UsersCtx {
     errors: FieldErrors,
 }
 
-fn require_admin(s: &StaffSession) -> Result<(), AppError> {
-    if s.0.user.role.can_manage_users() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("Only admins can manage users.".into()))
-    }
-}
-
 async fn page(
     state: &AppState,
     s: &StaffSession,
@@ -70,7 +65,7 @@ async fn page(
 
 /// Lists users with a form to add one.
 pub async fn list_users(State(state): State<AppState>, s: StaffSession) -> Result<Response, AppError> {
-    require_admin(&s)?;
+    require(&s.0.user, Permission::ManageUsers)?;
     page(&state, &s, UserForm { role: "author".into(), ..Default::default() }, FieldErrors::default()).await
 }
 
@@ -82,29 +77,18 @@ pub async fn create_user(
     Form(f): Form<UserForm>,
 ) -> Result<Response, AppError> {
     s.check_post(&state, &headers, &f.csrf)?;
-    require_admin(&s)?;
-    let mut e = FieldErrors::default();
-    let email = parse_email(&f.email).map_err(|m| e.add("email", m)).ok();
-    let role = Role::parse(&f.role);
-    if role.is_none() {
-        e.add("role", "Choose author, editor or admin.");
-    }
-    if f.name.trim().is_empty() || f.name.chars().count() > 100 {
-        e.add("name", "Enter a name (at most 100 characters).");
-    }
-    if let Err(m) = auth::check_new_password(&f.password) {
-        e.add("password", m);
-    }
-    let (Some(email), Some(role)) = (email, role) else {
-        return page(&state, &s, f, e).await;
+    require(&s.0.user, Permission::ManageUsers)?;
+    let new = NewUser {
+        email: f.email.clone(),
+        name: f.name.clone(),
+        role: f.role.clone(),
+        password: Some(f.password.clone()),
     };
-    if !e.is_empty() {
-        return page(&state, &s, f, e).await;
-    }
-    let hash = auth::hash_password(&f.password).map_err(AppError::Internal)?;
-    match state.store.create_user(&email, &f.name, role, Some(&hash), Utc::now()).await {
+    match account::create_user(state.store.as_ref(), new, Utc::now()).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(crate::store::StoreError::Conflict(_)) => {
+        Err(AccountError::Invalid(e)) => page(&state, &s, f, e).await,
+        Err(AccountError::Taken) => {
+            let mut e = FieldErrors::default();
             e.add("email", "A user with this email already exists.");
             page(&state, &s, f, e).await
         }

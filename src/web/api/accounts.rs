@@ -7,11 +7,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::AppState;
-use crate::domain::{parse_email, FieldErrors, Role, User};
-use crate::error::AppError;
+use crate::domain::Permission;
+use crate::domain::User;
 use crate::store::TokenInfo;
-use crate::web::auth::{self, ApiUser};
+use crate::web::auth::require;
+use crate::web::auth::ApiUser;
+use crate::web::error::AppError;
+use crate::web::AppState;
 
 /// A newsroom account.
 #[derive(Serialize, ToSchema)]
@@ -83,18 +85,10 @@ pub async fn show_me(ApiUser(user): ApiUser) -> Json<UserJson> {
     Json(UserJson::from(&user))
 }
 
-fn require_admin(u: &User) -> Result<(), AppError> {
-    if u.role.can_manage_users() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("Only admins can manage users.".into()))
-    }
-}
-
 /// Lists accounts (admins only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = UserList), (status = 403, body = super::ErrorJson)))]
 pub async fn list_users(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<UserList>, AppError> {
-    require_admin(&user)?;
+    require(&user, Permission::ManageUsers)?;
     let users = state.store.list_users().await?;
     Ok(Json(UserList { users: users.iter().map(UserJson::from).collect() }))
 }
@@ -107,27 +101,9 @@ pub async fn create_user(
     ApiUser(user): ApiUser,
     super::ApiJson(n): super::ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<UserJson>), AppError> {
-    require_admin(&user)?;
-    let mut e = FieldErrors::default();
-    let email = parse_email(&n.email).map_err(|m| e.add("email", m)).ok();
-    let role = Role::parse(&n.role);
-    if role.is_none() {
-        e.add("role", "Use author, editor or admin.");
-    }
-    if n.name.trim().is_empty() || n.name.chars().count() > 100 {
-        e.add("name", "Enter a name (at most 100 characters).");
-    }
-    if let Some(Err(m)) = n.password.as_deref().map(auth::check_new_password) {
-        e.add("password", m);
-    }
-    let (Some(email), Some(role), true) = (email, role, e.is_empty()) else {
-        return Err(AppError::Invalid(e));
-    };
-    let hash = n.password.as_deref().map(auth::hash_password).transpose().map_err(AppError::Internal)?;
-    let u = state.store.create_user(&email, &n.name, role, hash.as_deref(), Utc::now()).await.map_err(|e| match e {
-        crate::store::StoreError::Conflict(_) => AppError::Conflict("A user with this email already exists.".into()),
-        other => other.into(),
-    })?;
+    require(&user, Permission::ManageUsers)?;
+    let new = crate::domain::NewUser { email: n.email, name: n.name, role: n.role, password: n.password };
+    let u = crate::service::account::create_user(state.store.as_ref(), new, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(UserJson::from(&u))))
 }
 

@@ -7,12 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::domain::{self, Article, ArticleId, ArticleInput, BodyFormat, Kind, MediaId, PhotoInput, Status};
-use crate::error::AppError;
-use crate::service;
 use crate::store::ArticleQuery;
 use crate::web::auth::ApiUser;
+use crate::web::error::AppError;
+use crate::web::AppState;
 
 /// The lead photo of an article.
 #[derive(Serialize, ToSchema)]
@@ -124,6 +123,7 @@ pub struct ListParams {
     /// Byline slug.
     author: Option<String>,
     /// 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     offset: Option<u32>,
 }
@@ -160,7 +160,7 @@ pub async fn list_articles(
         section: p.section,
         tag: p.tag,
         author: p.author,
-        created_by: (!user.role.can_publish()).then_some(user.id),
+        created_by: domain::own_scope(&user),
         limit,
         offset,
         ..Default::default()
@@ -259,9 +259,7 @@ pub async fn create_article(
         comments_open: n.comments_open.unwrap_or(true),
     };
     check_photo(&state, input.photo.as_ref()).await?;
-    let a = service::save_article(&state.store, state.cfg.tz(), Some(&user), None, input, Utc::now()).await?;
-    state.changes.changed();
-    service::intel::spawn(state.store.clone(), state.cfg.tz(), state.changes.clone(), a.id);
+    let a = state.articles.save(Some(&user), None, input, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(ArticleJson::new(&a, &state))))
 }
 
@@ -274,7 +272,7 @@ pub async fn show_article(
     super::ApiPath(id): super::ApiPath<i64>,
 ) -> Result<Json<ArticleJson>, AppError> {
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
-    if !user.role.can_publish() && a.created_by != Some(user.id) && !a.is_public(Utc::now()) {
+    if !domain::may_see(Some(&user), &a, Utc::now()) {
         return Err(AppError::NotFound);
     }
     Ok(Json(ArticleJson::new(&a, &state)))
@@ -325,7 +323,7 @@ pub async fn update_article(
 ) -> Result<Json<ArticleJson>, AppError> {
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     // Someone else's unpublished work does not exist for an author, here as in GET.
-    if !user.role.can_publish() && a.created_by != Some(user.id) && !a.is_public(Utc::now()) {
+    if !domain::may_see(Some(&user), &a, Utc::now()) {
         return Err(AppError::NotFound);
     }
     let mut i = a.to_input();
@@ -369,9 +367,7 @@ pub async fn update_article(
         i.comments_open = v;
     }
     check_photo(&state, i.photo.as_ref()).await?;
-    let saved = service::save_article(&state.store, state.cfg.tz(), Some(&user), Some(a.id), i, Utc::now()).await?;
-    state.changes.changed();
-    service::intel::spawn(state.store.clone(), state.cfg.tz(), state.changes.clone(), saved.id);
+    let saved = state.articles.save(Some(&user), Some(a.id), i, Utc::now()).await?;
     Ok(Json(ArticleJson::new(&saved, &state)))
 }
 
@@ -391,15 +387,7 @@ pub async fn create_correction(
     super::ApiPath(id): super::ApiPath<i64>,
     super::ApiJson(c): super::ApiJson<NewCorrection>,
 ) -> Result<(StatusCode, Json<ArticleJson>), AppError> {
-    domain::may_correct(user.role).map_err(|d| AppError::Forbidden(d.to_string()))?;
-    let body = c.body.trim();
-    if body.is_empty() || body.chars().count() > domain::limits::CORRECTION {
-        let mut f = domain::FieldErrors::default();
-        f.add("body", format!("A correction needs between 1 and {} characters.", domain::limits::CORRECTION));
-        return Err(AppError::Invalid(f));
-    }
-    state.store.add_correction(ArticleId(id), body, Utc::now()).await?;
-    state.changes.changed();
+    state.articles.correct(&user, ArticleId(id), &c.body, Utc::now()).await?;
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(ArticleJson::new(&a, &state))))
 }
@@ -430,7 +418,7 @@ pub async fn list_revisions(
     super::ApiPath(id): super::ApiPath<i64>,
 ) -> Result<Json<RevisionList>, AppError> {
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
-    if !user.role.can_publish() && a.created_by != Some(user.id) {
+    if !domain::may_open(&user, &a) {
         return Err(AppError::NotFound);
     }
     let revisions = state

@@ -7,12 +7,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
+use crate::domain::Permission;
 use crate::domain::{ArticleId, Comment, CommentId, CommentStatus};
-use crate::error::AppError;
-use crate::service::comment as svc;
 use crate::store::CommentQuery;
+use crate::web::auth::require;
 use crate::web::auth::ApiUser;
+use crate::web::error::AppError;
+use crate::web::AppState;
 
 /// A comment as moderators see it.
 #[derive(Serialize, ToSchema)]
@@ -65,6 +66,7 @@ pub struct CommentParams {
     status: Option<String>,
     article_id: Option<i64>,
     /// 1–100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     offset: Option<u32>,
 }
@@ -79,14 +81,6 @@ pub struct CommentPatch {
     pub body: Option<String>,
 }
 
-fn moderator(u: &crate::domain::User) -> Result<(), AppError> {
-    if u.role.can_publish() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("Only editors and admins moderate comments.".into()))
-    }
-}
-
 fn parse_status(s: &str) -> Result<CommentStatus, AppError> {
     CommentStatus::parse(s).ok_or_else(|| AppError::BadRequest("status is pending, approved, spam or trash.".into()))
 }
@@ -99,7 +93,7 @@ pub async fn list_comments(
     ApiUser(user): ApiUser,
     super::ApiQuery(p): super::ApiQuery<CommentParams>,
 ) -> Result<Json<CommentList>, AppError> {
-    moderator(&user)?;
+    require(&user, Permission::Moderate)?;
     let limit = p.limit.unwrap_or(50);
     if !(1..=100).contains(&limit) {
         return Err(AppError::BadRequest("limit is between 1 and 100.".into()));
@@ -129,23 +123,23 @@ pub async fn update_comment(
     super::ApiPath(id): super::ApiPath<i64>,
     super::ApiJson(p): super::ApiJson<CommentPatch>,
 ) -> Result<Json<CommentJson>, AppError> {
-    moderator(&user)?;
+    require(&user, Permission::Moderate)?;
     let now = Utc::now();
     let id = CommentId(id);
     state.store.get_comment(id).await?.ok_or(AppError::NotFound)?;
     // Check everything before changing anything.
     let status = p.status.as_deref().map(parse_status).transpose()?;
     if let Some(body) = p.body.as_deref() {
-        let body = crate::domain::check_body(body, state.cfg.comments.max_chars).map_err(|m| {
+        // Checked before anything changes: a bad status never follows a changed text.
+        crate::domain::check_body(body, state.comments.config().max_chars).map_err(|m| {
             let mut f = crate::domain::FieldErrors::default();
             f.add("body", m);
             AppError::Invalid(f)
         })?;
-        state.store.update_comment_body(id, body, now).await?;
-        state.changes.changed();
+        state.comments.edit_as_staff(id, body, now).await?;
     }
     if let Some(s) = status {
-        svc::moderate(&state, id, s, now).await?;
+        state.comments.moderate(id, s, now).await?;
     }
     let c = state.store.get_comment(id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(CommentJson::from(&c)))

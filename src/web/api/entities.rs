@@ -8,13 +8,13 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
 use crate::domain::ArticleId;
-use crate::error::AppError;
 use crate::intel::Kind;
 use crate::render::view::entity_path;
 use crate::store::EntityInfo;
 use crate::web::auth::ApiUser;
+use crate::web::error::AppError;
+use crate::web::AppState;
 
 /// A person, place or organisation.
 #[derive(Serialize, ToSchema)]
@@ -27,7 +27,7 @@ pub struct EntityJson {
     pub slug: String,
     /// The reader page.
     pub url: String,
-    /// Public articles naming it (in lists).
+    /// Public articles naming it.
     pub articles: u64,
 }
 
@@ -103,6 +103,7 @@ pub struct EntityParams {
     #[param(rename = "type")]
     kind: Option<String>,
     /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
     offset: Option<u32>,
 }
@@ -125,13 +126,16 @@ pub async fn list_article_entities(
     super::ApiPath(id): super::ApiPath<i64>,
 ) -> Result<Json<ArticleEntities>, AppError> {
     let a = state.store.get_article(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
-    if !user.role.can_publish() && a.created_by != Some(user.id) && !a.is_public(Utc::now()) {
+    if !crate::domain::may_see(Some(&user), &a, Utc::now()) {
         return Err(AppError::NotFound);
     }
-    let entities = state
-        .store
-        .list_article_entities(a.id)
-        .await?
+    let mut links = state.store.list_article_entities(a.id).await?;
+    let ids: Vec<i64> = links.iter().map(|l| l.entity.id).collect();
+    let counts = state.store.count_entity_articles(&ids, Utc::now()).await?;
+    for l in &mut links {
+        l.entity.articles = counts.get(&l.entity.id).copied().unwrap_or(0);
+    }
+    let entities = links
         .into_iter()
         .map(|l| ArticleEntityJson {
             entity: EntityJson::new(&l.entity, &state),

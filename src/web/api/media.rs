@@ -7,11 +7,11 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::domain::{Media, MediaId};
-use crate::error::AppError;
 use crate::render::view::media_url;
 use crate::web::auth::ApiUser;
+use crate::web::error::AppError;
+use crate::web::AppState;
 
 /// An uploaded image and the URLs of its sizes.
 #[derive(Serialize, ToSchema)]
@@ -57,7 +57,7 @@ pub async fn create_media(
     if body.is_empty() {
         return Err(AppError::BadRequest("The body is empty; send the image bytes.".into()));
     }
-    let m = crate::web::media::store_upload(&state, body.to_vec(), Some(user.id)).await?;
+    let m = state.photos.upload(state.store.as_ref(), body.to_vec(), Some(user.id)).await?;
     Ok((StatusCode::CREATED, Json(MediaJson::new(&m))))
 }
 

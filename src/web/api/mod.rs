@@ -15,9 +15,9 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::app::AppState;
 use crate::config::Config;
 use crate::web::limits::{limit, BodyLimits};
+use crate::web::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -83,12 +83,12 @@ where
     T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
-    type Rejection = crate::error::AppError;
+    type Rejection = crate::web::error::AppError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(crate::error::AppError::BadRequest(e.body_text())),
+            Err(e) => Err(crate::web::error::AppError::BadRequest(e.body_text())),
         }
     }
 }
@@ -98,12 +98,12 @@ where
     T: serde::de::DeserializeOwned + Send,
     S: Send + Sync,
 {
-    type Rejection = crate::error::AppError;
+    type Rejection = crate::web::error::AppError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
-            Err(_) => Err(crate::error::AppError::NotFound),
+            Err(_) => Err(crate::web::error::AppError::NotFound),
         }
     }
 }
@@ -113,12 +113,12 @@ where
     T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
-    type Rejection = crate::error::AppError;
+    type Rejection = crate::web::error::AppError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(e) => Err(crate::error::AppError::BadRequest(e.body_text())),
+            Err(e) => Err(crate::web::error::AppError::BadRequest(e.body_text())),
         }
     }
 }
@@ -154,7 +154,7 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
         .route("/users", json(get(accounts::list_users).post(accounts::create_user)))
         .route("/tokens", get(accounts::list_tokens))
         .route("/tokens/{id}", delete(accounts::delete_token))
-        .fallback(|| async { crate::error::AppError::NotFound })
+        .fallback(|| async { crate::web::error::AppError::NotFound })
         // Answers depend on who asks: no shared cache may keep them.
         .layer(axum::middleware::map_response(crate::web::auth::private))
 }

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::articles::ArticleJson;
-use crate::app::AppState;
 use crate::domain::search::SearchQuery;
-use crate::error::AppError;
 use crate::store::{ArticleQuery, SearchRequest};
 use crate::web::auth::ApiUser;
+use crate::web::error::AppError;
+use crate::web::AppState;
 
 /// What to search for.
 #[derive(Deserialize, IntoParams)]
@@ -26,6 +26,7 @@ pub struct SearchParams {
     /// Byline slug.
     author: Option<String>,
     /// 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     offset: Option<u32>,
 }
@@ -66,7 +67,7 @@ pub async fn search(
         section: p.section,
         author: p.author,
         // Authors search their own work only, as they list it.
-        created_by: (!user.role.can_publish()).then_some(user.id),
+        created_by: crate::domain::own_scope(&user),
         limit,
         offset,
         ..Default::default()

@@ -288,9 +288,22 @@ async fn changing_a_slug_leaves_a_permanent_redirect() {
 }
 
 #[tokio::test]
+async fn the_admin_answers_with_and_without_its_trailing_slash() {
+    let app = spawn_app().await;
+    let r = app.http.get(app.url("/admin/")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 308);
+    assert_eq!(r.headers()["location"], "/admin");
+    let r = app.http.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/admin/login?next=/admin"));
+}
+
+#[tokio::test]
 async fn the_first_admin_is_created_through_the_one_time_link() {
     let app = spawn_app().await;
-    let link = dateline::web::auth::announce_setup_link(&app.store, &app.cfg).await.unwrap().expect("no user yet");
+    let link = dateline::service::account::new_setup_link(app.store.as_ref(), app.cfg.base_url())
+        .await
+        .unwrap()
+        .expect("no user yet");
     let path = link.replace(app.cfg.base_url(), "");
     assert_eq!(app.get("/setup/not-the-token").await.0, 404);
     assert_eq!(app.get(&path).await.0, 200);
@@ -313,7 +326,10 @@ async fn the_first_admin_is_created_through_the_one_time_link() {
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(app.get("/admin").await.0, 200, "logged in as the new admin");
     assert_eq!(app.get(&path).await.0, 404, "the link works once");
-    assert!(dateline::web::auth::announce_setup_link(&app.store, &app.cfg).await.unwrap().is_none());
+    assert!(dateline::service::account::new_setup_link(app.store.as_ref(), app.cfg.base_url())
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]

@@ -197,4 +197,16 @@ async fn the_openapi_document_describes_every_route() {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    // Every `limit` the API takes says the range it accepts.
+    for (path, max) in
+        [("/api/v1/articles", 100), ("/api/v1/comments", 100), ("/api/v1/search", 100), ("/api/v1/entities", 500)]
+    {
+        let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap_or_else(|| panic!("{path}"));
+        let limit = params.iter().find(|p| p["name"] == "limit").unwrap_or_else(|| panic!("{path} limit"));
+        assert_eq!(
+            (limit["schema"]["minimum"].as_f64(), limit["schema"]["maximum"].as_f64()),
+            (Some(1.0), Some(f64::from(max))),
+            "{path}"
+        );
+    }
 }

@@ -218,7 +218,7 @@ async fn closed_articles_refuse_comments_but_keep_the_text() {
     let a = app.store.list_articles(&Default::default()).await.unwrap().items.remove(0);
     let mut i = a.to_input();
     i.comments_open = false;
-    app.store.update_article(a.id, &i, None, chrono::Utc::now(), None).await.unwrap();
+    crate::common::update(&app.store, a.id, &i, chrono::Utc::now(), None).await.unwrap();
     let mut all = fields;
     all.extend([
         ("name".into(), "A".into()),

@@ -140,6 +140,18 @@ async fn the_api_answers_entities_lists_and_timelines_with_a_token() {
     // Named by two public articles each, so ahead of the rest.
     assert_eq!(listed[..2], ["emmanuel-macron", "vladimir-putin"], "most named first: {listed:?}");
     assert!(!listed.contains(&"ayla-brennwood"));
+    // The article's own list counts the same articles as the site-wide list.
+    let counted = |list: &serde_json::Value, slug: &str| {
+        let all = list.as_array().unwrap();
+        let e = all.iter().find(|e| e["slug"] == slug || e["entity"]["slug"] == slug).unwrap();
+        if e["entity"].is_object() {
+            e["entity"]["articles"].as_u64()
+        } else {
+            e["articles"].as_u64()
+        }
+    };
+    assert_eq!(counted(&mine["entities"], "vladimir-putin"), counted(&people["entities"], "vladimir-putin"));
+    assert_eq!(counted(&mine["entities"], "vladimir-putin"), Some(2));
     let timeline = get("/api/v1/timeline?entity=vladimir-putin".into()).await;
     assert!(timeline["events"].as_array().unwrap().iter().any(|e| e["from"] == "2022-02-24"));
     let r = s.app.http.get(s.app.url("/api/v1/entities")).send().await.unwrap();

@@ -2,6 +2,7 @@
 //! and writing what it receives to a Maildir): moderators hear of new
 //! comments, replies reach commenters who confirmed, unsubscribing stops them.
 
+use dateline::store::Effects;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -96,7 +97,7 @@ fn link(message: &str, prefix: &str) -> String {
 
 async fn drain(app: &TestApp) {
     let mailer = dateline::mail::Mailer::new(&app.cfg.mail).unwrap();
-    mailer.drain_once(app.store.as_ref()).await.unwrap();
+    dateline::queue::drain_once(app.store.as_ref(), &mailer).await.unwrap();
 }
 
 async fn follow(app: &TestApp, client: &reqwest::Client, url: &str) {
@@ -234,8 +235,8 @@ async fn a_commenter_deletes_their_comments_through_a_signed_link() {
         app.store.list_comments(&dateline::store::CommentQuery { limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(left.total, 0);
     // Nothing of the address is kept to trust a browser again.
-    let visitor = dateline::web::auth::hash_secret("any");
+    let visitor = dateline::secret::hash_secret("any");
     app.store.trust_browser(&visitor, "dee@example.org", chrono::Utc::now()).await.unwrap();
-    app.store.delete_comments_by_email("dee@example.org").await.unwrap();
+    app.store.delete_comments_by_email("dee@example.org", &Effects::default()).await.unwrap();
     assert!(!app.store.is_trusted_browser(&visitor, "dee@example.org").await.unwrap());
 }

@@ -201,9 +201,10 @@ async fn an_import_beside_a_sqlite_server_reaches_its_cached_pages() {
     assert!(!before.contains("Tentatively"));
     // Another process: its own connections to the same file, as `dateline import` has.
     let other = dateline::store::open(&app.cfg.database_url()).await.unwrap();
-    dateline::import::markdown::import_file(&other, &app.cfg.media_dir(), app.cfg.tz(), &seed_dir().join("article.md"))
-        .await
-        .unwrap();
+    let articles = dateline::app::articles(&other, &app.cfg, dateline::service::Enrich::Off);
+    let root = app.cfg.media_dir();
+    let to = dateline::import::markdown::Target { store: &other, articles: &articles, media_root: &root };
+    dateline::import::markdown::import_file(&to, &seed_dir().join("article.md")).await.unwrap();
     let took = eventually(&app, "/", Duration::from_secs(2), |_, html| html.contains("Tentatively")).await;
     eprintln!("front page changed {took:?} after an import by another process");
 }

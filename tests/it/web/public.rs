@@ -159,12 +159,17 @@ async fn the_demo_site_fills_an_empty_site_once() {
     assert_eq!(texts(&about, "h1"), ["About the Gazette"]);
     // Typography: straight quotes in the demo files come out curly.
     let first = attrs(&html, ".card-title a", "href").remove(0);
+    // The newest story is from the day the site was made, in the site's zone.
+    let today = chrono::Utc::now().with_timezone(&app.cfg.tz()).format("/%Y/%m/%d/").to_string();
+    assert!(first.starts_with(&today), "{first} is not from {today}");
     let (_, story) = app.get(&first).await;
     let body = texts(&story, ".body").join(" ");
     assert!(body.contains('“') && body.contains('”') && !body.contains('"'), "{body}");
     assert!(body.contains('—'));
     // Seeding again (a restart) adds nothing.
-    dateline::demo::seed_if_empty(&app.store, &app.cfg).await.unwrap();
+    let root = app.cfg.media_dir();
+    let to = dateline::import::markdown::Target { store: &app.store, articles: &app.articles, media_root: &root };
+    dateline::demo::seed_if_empty(&to).await.unwrap();
     let all =
         app.store.list_articles(&dateline::store::ArticleQuery { limit: 100, ..Default::default() }).await.unwrap();
     assert_eq!(all.total, 9);

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use dateline::domain::Role;
-use dateline::web::auth::{hash_secret, random_token};
+use dateline::secret::{hash_secret, random_token};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

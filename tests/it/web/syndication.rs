@@ -324,7 +324,7 @@ async fn a_large_site_gets_a_sitemap_index() {
             published_at: Some(now - chrono::Duration::minutes(n)),
             comments_open: true,
         };
-        app.store.create_article(&input, None, now).await.unwrap();
+        crate::common::create(&app.store, &input, now).await.unwrap();
     }
     let (_, index) = app.get("/sitemap.xml").await;
     assert!(index.contains("<sitemapindex"), "{index}");

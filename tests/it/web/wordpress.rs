@@ -21,7 +21,8 @@ impl Progress for Quiet {
 }
 
 async fn run(app: &TestApp, file: &Path) -> Result<Report, WpImportError> {
-    let opts = Options { media: None, media_root: app.cfg.media_dir(), tz: app.cfg.tz() };
+    let opts =
+        Options { media: None, media_root: app.cfg.media_dir(), tz: app.cfg.tz(), articles: app.articles.clone() };
     import(&app.store, file, &opts, &Quiet).await
 }
 
@@ -274,8 +275,12 @@ async fn featured_images_come_from_a_copy_of_the_uploads_folder() {
         std::fs::write(&file, crate::common::jpeg(640, 400)).unwrap();
     }
     let second = spawn_app().await;
-    let opts =
-        Options { media: Some(uploads.path().to_owned()), media_root: second.cfg.media_dir(), tz: second.cfg.tz() };
+    let opts = Options {
+        media: Some(uploads.path().to_owned()),
+        media_root: second.cfg.media_dir(),
+        tz: second.cfg.tz(),
+        articles: second.articles.clone(),
+    };
     let with = import(&second.store, &export_file(), &opts, &Quiet).await.unwrap();
     assert!(with.external_media.is_empty(), "{:?}", with.external_media);
     assert_eq!(with.imported["images"], without.external_media.len() as u64);

@@ -2,12 +2,10 @@
 //! sent by email (confirm, unsubscribe, delete my comments).
 //!
 //! The key is made on first start and kept in the database (setting
-//! `signing_key`), so every node of a site signs and checks with the same key
-//! and a moved or restored site keeps its links working. A site from before
-//! that adopts the key in its `DATA/secret.key`. Signatures are HMAC-SHA256;
-//! tokens carry their own expiry.
-
-use std::path::Path;
+//! `signing_key`, stored by the application at start-up), so every node of a
+//! site signs and checks with the same key and a moved or restored site keeps
+//! its links working. A site from before that adopts the key in its
+//! `DATA/secret.key`. Signatures are HMAC-SHA256; tokens carry their own expiry.
 
 use anyhow::Context;
 
@@ -15,8 +13,6 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
-
-use crate::store::Store;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -40,21 +36,23 @@ impl Signer {
         Signer { key }
     }
 
-    /// Loads the site's key from the database, storing a new one on first start
-    /// (or the one an older version kept in `DIR/secret.key`).
-    pub async fn load(store: &dyn Store, dir: &Path) -> anyhow::Result<Signer> {
-        let legacy = dir.join("secret.key");
-        let candidate = match std::fs::read_to_string(&legacy) {
-            Ok(text) => parse_key(text.trim()).with_context(|| format!("{} is not a key", legacy.display()))?,
-            Err(_) => {
+    /// Makes a new random key, or reads the one an older version kept in a
+    /// file (`DIR/secret.key`, 64 hex digits), as text to store.
+    pub fn new_key_text(legacy: Option<&str>) -> anyhow::Result<String> {
+        let key = match legacy {
+            Some(text) => parse_key(text.trim()).context("the old key file does not hold a key")?,
+            None => {
                 let mut key = [0u8; 32];
                 rand::rngs::OsRng.fill_bytes(&mut key);
                 key
             }
         };
-        let stored = store.init_setting(KEY_SETTING, &hex::encode(candidate)).await?;
-        let key = parse_key(&stored).context("the stored signing key is damaged")?;
-        Ok(Signer { key })
+        Ok(hex::encode(key))
+    }
+
+    /// Makes the signer from a stored key's text.
+    pub fn from_key_text(text: &str) -> anyhow::Result<Signer> {
+        Ok(Signer { key: parse_key(text).context("the stored signing key is damaged")? })
     }
 
     /// Signs `msg`, returning a URL-safe signature.

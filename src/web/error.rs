@@ -27,6 +27,8 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooLarge(String),
+    #[error("{0}")]
+    TooMany(String),
     #[error("The site is busy; please try again in a moment.")]
     Unavailable,
     #[error("Something went wrong on our side. It has been logged.")]
@@ -51,6 +53,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -94,5 +97,56 @@ impl IntoResponse for AppError {
         }
         res.extensions_mut().insert(ErrorPage { status, message });
         res
+    }
+}
+
+impl From<crate::service::SaveError> for AppError {
+    fn from(e: crate::service::SaveError) -> Self {
+        use crate::service::SaveError;
+        match e {
+            SaveError::Invalid(f) => AppError::Invalid(f),
+            SaveError::Denied(d) => AppError::Forbidden(d.to_string()),
+            SaveError::NotFound => AppError::NotFound,
+            SaveError::Conflict(m) => AppError::Conflict(m),
+            SaveError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<crate::service::comment::CommentError> for AppError {
+    fn from(e: crate::service::comment::CommentError) -> Self {
+        use crate::service::comment::CommentError;
+        match e {
+            CommentError::NotFound => AppError::NotFound,
+            CommentError::Forbidden(m) => AppError::Forbidden(m),
+            CommentError::BadRequest(m) => AppError::BadRequest(m),
+            CommentError::Limited(_) => AppError::TooMany("Too many requests; try again later.".into()),
+            CommentError::Compose(c) => AppError::internal(c),
+            CommentError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<crate::service::account::AccountError> for AppError {
+    fn from(e: crate::service::account::AccountError) -> Self {
+        use crate::service::account::AccountError;
+        match e {
+            AccountError::Invalid(f) => AppError::Invalid(f),
+            AccountError::Taken => AppError::Conflict(e.to_string()),
+            AccountError::SetupUsed => AppError::NotFound,
+            AccountError::Store(s) => s.into(),
+            AccountError::Hash(h) => AppError::Internal(h),
+        }
+    }
+}
+
+impl From<crate::service::media::UploadError> for AppError {
+    fn from(e: crate::service::media::UploadError) -> Self {
+        use crate::service::media::UploadError;
+        match e {
+            UploadError::Refused(m) => AppError::BadRequest(m),
+            UploadError::TooLarge(m) => AppError::TooLarge(m),
+            UploadError::Internal(e) => AppError::Internal(e),
+        }
     }
 }

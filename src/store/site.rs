@@ -1,0 +1,72 @@
+//! What the site keeps besides content: uploads' facts, settings, the
+//! identities of imported items, stashed forms, and the database itself.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{Effects, StoreResult};
+use crate::domain::{Media, MediaId, UserId};
+
+/// What is known about a new upload before it is stored.
+#[derive(Debug, Clone)]
+pub struct NewMedia {
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    pub widths: Vec<u32>,
+    pub bytes: u64,
+    pub created_by: Option<UserId>,
+}
+
+/// Stores uploaded images' facts (the files live in the data folder).
+#[async_trait]
+pub trait MediaStore: Send + Sync {
+    /// Records a processed upload and returns its id.
+    async fn create_media(&self, m: &NewMedia, now: DateTime<Utc>) -> StoreResult<Media>;
+    /// Fetches an upload's facts.
+    async fn get_media(&self, id: MediaId) -> StoreResult<Option<Media>>;
+}
+
+/// Stores the site's settings (name, tagline, keys made on first start).
+#[async_trait]
+pub trait SettingStore: Send + Sync {
+    /// Reads a site setting.
+    async fn get_setting(&self, key: &str) -> StoreResult<Option<String>>;
+    /// Writes a site setting.
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+    /// Writes several settings readers see, with their effects, in one transaction.
+    async fn set_settings(&self, pairs: &[(String, String)], effects: &Effects) -> StoreResult<()>;
+    /// Deletes a site setting.
+    async fn delete_setting(&self, key: &str) -> StoreResult<()>;
+    /// Stores `value` unless `key` already has one, and returns the stored
+    /// value: the first writer wins, whichever node it runs on.
+    async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String>;
+}
+
+/// Remembers what each imported item became here, so a second run skips it
+/// and old links find it.
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    /// Returns what an imported item became here (`source` like `wordpress`, `kind` like `post`).
+    async fn get_import_id(&self, source: &str, kind: &str, external: &str) -> StoreResult<Option<String>>;
+    /// Records what an imported item became here.
+    async fn put_import_id(&self, source: &str, kind: &str, external: &str, local: &str) -> StoreResult<()>;
+}
+
+/// Keeps forms sent after a login expired, so no typed text is lost.
+#[async_trait]
+pub trait StashStore: Send + Sync {
+    /// Keeps a submitted form (for an editor whose login expired) until `expires`.
+    async fn put_stash(&self, key: &str, data: &str, expires: DateTime<Utc>) -> StoreResult<()>;
+    /// Takes a kept form out of the stash, once.
+    async fn take_stash(&self, key: &str, now: DateTime<Utc>) -> StoreResult<Option<String>>;
+}
+
+/// The database as a whole: reachable, and its schema current.
+#[async_trait]
+pub trait SystemStore: Send + Sync {
+    /// Answers when the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+    /// Brings the schema up to date (run at start, before serving).
+    async fn migrate(&self) -> StoreResult<()>;
+}

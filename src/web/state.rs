@@ -1,0 +1,36 @@
+//! What every handler can reach: the configuration, the store for reading,
+//! the services for every change, and the web layer's own parts.
+
+use std::sync::Arc;
+
+use crate::changes::Changes;
+use crate::config::Config;
+use crate::render::Renderer;
+use crate::secret::Signer;
+use crate::service::comment::Comments;
+use crate::service::intel::Intel;
+use crate::service::media::Photos;
+use crate::service::site::Site;
+use crate::service::Articles;
+use crate::store::Store;
+use crate::web::cache::PageCache;
+use crate::web::metrics::Metrics;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub cfg: Arc<Config>,
+    /// For reading; every change goes through a service.
+    pub store: Arc<dyn Store>,
+    pub renderer: Arc<Renderer>,
+    pub cache: Arc<PageCache>,
+    pub metrics: Arc<Metrics>,
+    pub signer: Arc<Signer>,
+    /// Where committed changes are heard (the page cache listens).
+    pub changes: Changes,
+    pub articles: Articles,
+    pub comments: Comments,
+    pub intel: Intel,
+    pub site: Site,
+    pub photos: Photos,
+}
