@@ -1,9 +1,12 @@
-//! The word lists: places, organisations, demonyms, role words and given names.
+//! The word lists: places, organisations, demonyms, role words and given names, and the closed
+//! classes of words the entity rules test against (function words, organisation and place
+//! suffixes, speech verbs …).
 //!
 //! The lists live in `data/` as plain text, are compiled in with `include_str!` and parsed once
 //! into a process-wide static on first use. Multi-word entries are stored under the same token
 //! keys the tokenizer produces for the article text, so a phrase lookup is a hash probe per
-//! phrase length (at most [`Lexicon::max_len`] probes per token).
+//! phrase length (at most [`Lexicon::max_len`] probes per token). This module only loads and
+//! answers look-ups; what a word means for a name is decided by the rules in `entities`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -24,6 +27,7 @@ pub(crate) enum Cat {
 }
 
 impl Cat {
+    /// Tells whether the category is a place (country, city or region).
     pub fn is_place(self) -> bool {
         matches!(self, Cat::Country | Cat::City | Cat::Region)
     }
@@ -59,15 +63,90 @@ const ORGS: &str = include_str!("data/orgs.txt");
 const DEMONYMS: &str = include_str!("data/demonyms.txt");
 const ROLES: &str = include_str!("data/roles.txt");
 const FIRST_NAMES: &str = include_str!("data/first_names.txt");
+const NAME_WORDS: &str = include_str!("data/name_words.txt");
+const ORG_WORDS: &str = include_str!("data/org_words.txt");
+const PLACE_WORDS: &str = include_str!("data/place_words.txt");
+const VERBS: &str = include_str!("data/verbs.txt");
 
 fn lines(data: &'static str) -> impl Iterator<Item = &'static str> {
     data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Returns the entries of section `[name]` of a list split into `[section]` blocks.
+fn section(data: &'static str, name: &str) -> HashSet<&'static str> {
+    let mut inside = false;
+    let mut out = HashSet::new();
+    for line in lines(data) {
+        if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            inside = header == name;
+        } else if inside {
+            out.insert(line);
+        }
+    }
+    out
 }
 
 /// The lexicon, parsed on first use.
 pub(crate) fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(Lexicon::load)
+}
+
+/// Holds the closed classes of words, each a set so a test is one hash probe. Which sets compare the word
+/// as written and which its lower-case key is said in the data files' headers.
+pub(crate) struct Words {
+    /// Words that open sentences and clauses: never the start of a name.
+    pub function: HashSet<&'static str>,
+    /// Capitalised words that never belong to a person's name (besides `function`).
+    pub not_names: HashSet<&'static str>,
+    /// Lower-case particles inside names ("von der Leyen").
+    pub particles: HashSet<&'static str>,
+    /// Words ending a capitalised run that make it an organisation ("… Holdings").
+    pub org_suffixes: HashSet<&'static str>,
+    /// Legal forms dropped from a company's canonical name ("Inc.").
+    pub legal_suffixes: HashSet<&'static str>,
+    /// Words that make a club of a single place word ("… United").
+    pub club_suffixes: HashSet<&'static str>,
+    /// Words that start an organisation when "of" or "for" follows ("Ministry of …").
+    pub org_heads: HashSet<&'static str>,
+    /// Lower-case nouns that describe an organisation ("the grocery chain …").
+    pub org_descriptors: HashSet<&'static str>,
+    /// Upper-case words that are not organisations ("CEO").
+    pub not_acronyms: HashSet<&'static str>,
+    /// Words ending a capitalised run that make it a place ("… County").
+    pub place_suffixes: HashSet<&'static str>,
+    /// Lower-case nouns after which a capitalised name is a place ("… region").
+    pub place_nouns_after: HashSet<&'static str>,
+    /// Lower-case nouns before "of" + a capitalised name that is a place ("city of …").
+    pub place_nouns_before: HashSet<&'static str>,
+    /// Prepositions before a place name ("in", "to").
+    pub locatives: HashSet<&'static str>,
+    /// Verbs of speech ("said", "told").
+    pub speech_verbs: HashSet<&'static str>,
+    /// Verbs that introduce a list of members ("includes").
+    pub membership_verbs: HashSet<&'static str>,
+}
+
+/// Returns the closed word classes, parsed on first use.
+pub(crate) fn words() -> &'static Words {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    WORDS.get_or_init(|| Words {
+        function: section(NAME_WORDS, "function"),
+        not_names: section(NAME_WORDS, "not_names"),
+        particles: section(NAME_WORDS, "particles"),
+        org_suffixes: section(ORG_WORDS, "suffixes"),
+        legal_suffixes: section(ORG_WORDS, "legal"),
+        club_suffixes: section(ORG_WORDS, "club"),
+        org_heads: section(ORG_WORDS, "heads"),
+        org_descriptors: section(ORG_WORDS, "descriptors"),
+        not_acronyms: section(ORG_WORDS, "not_acronyms"),
+        place_suffixes: section(PLACE_WORDS, "suffixes"),
+        place_nouns_after: section(PLACE_WORDS, "nouns_after"),
+        place_nouns_before: section(PLACE_WORDS, "nouns_before"),
+        locatives: section(PLACE_WORDS, "locatives"),
+        speech_verbs: section(VERBS, "speech"),
+        membership_verbs: section(VERBS, "membership"),
+    })
 }
 
 /// The key of a phrase: its tokens' keys joined by single spaces.
@@ -179,10 +258,12 @@ impl Lexicon {
         self.first_names.contains(word)
     }
 
+    /// Tells whether `word` (any case) may stand before a role head and belong to the role.
     pub fn is_modifier(&self, word: &str) -> bool {
         self.modifiers.contains(key(word).as_str())
     }
 
+    /// Tells whether `word` (any case) is an honorific ("Mr.", "Dr.").
     pub fn is_honorific(&self, word: &str) -> bool {
         self.honorifics.contains(key(word).as_str())
     }
@@ -218,5 +299,39 @@ mod tests {
         assert!(!Lexicon::case_ok(&nato[0], &["nato"]));
         assert_eq!(lex.place_any_case("WASHINGTON"), Some("Washington"));
         assert!(lex.get("secretary of state").is_some());
+    }
+
+    #[test]
+    fn every_word_class_has_its_section() {
+        let w = words();
+        let samples = [
+            (&w.function, "the"),
+            (&w.not_names, "january"),
+            (&w.particles, "von"),
+            (&w.org_suffixes, "Holdings"),
+            (&w.legal_suffixes, "Inc."),
+            (&w.club_suffixes, "United"),
+            (&w.org_heads, "Ministry"),
+            (&w.org_descriptors, "startup"),
+            (&w.not_acronyms, "CEO"),
+            (&w.place_suffixes, "County"),
+            (&w.place_nouns_after, "region"),
+            (&w.place_nouns_before, "city"),
+            (&w.locatives, "in"),
+            (&w.speech_verbs, "said"),
+            (&w.membership_verbs, "includes"),
+        ];
+        for (set, word) in samples {
+            assert!(set.contains(word), "{word}");
+        }
+        // Sizes catch a misspelt section header (an empty set) and one section running into the next.
+        let sizes = [&w.function, &w.not_names, &w.particles, &w.org_suffixes, &w.legal_suffixes, &w.club_suffixes]
+            .map(HashSet::len);
+        assert_eq!(sizes, [103, 194, 21, 117, 13, 4]);
+        let sizes = [&w.org_heads, &w.org_descriptors, &w.not_acronyms, &w.place_suffixes, &w.place_nouns_after]
+            .map(HashSet::len);
+        assert_eq!(sizes, [31, 46, 78, 42, 6]);
+        let sizes = [&w.place_nouns_before, &w.locatives, &w.speech_verbs, &w.membership_verbs].map(HashSet::len);
+        assert_eq!(sizes, [8, 14, 56, 9]);
     }
 }
