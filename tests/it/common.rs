@@ -46,9 +46,23 @@ pub async fn update(
     s.as_ref().update_article(id, &w, &Effects::default()).await
 }
 
-/// Returns the folder of the shared seed article.
-pub fn seed_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed")
+/// Returns the folder of the fixture story (`tests/fixtures/story`): the team's
+/// own article with a photo, dateline, section, tags, byline and comments open.
+pub fn story_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/story")
+}
+
+/// Returns the folder of the shared seed article when it is beside the clone;
+/// otherwise says so on stderr and returns `None`, for a test about the seed
+/// itself to skip: `let Some(seed) = seed_or_skip() else { return };`.
+pub fn seed_or_skip() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed");
+    if dir.join("article.md").exists() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: needs ../shared/seed (the seed article) beside the clone");
+        None
+    }
 }
 
 /// Makes a configuration for a fresh site in `dir`.

@@ -250,12 +250,12 @@ async fn editors_add_corrections_that_readers_see() {
     let app = spawn_app().await;
     app.add_user("ed@example.org", Role::Editor).await;
     app.login("ed@example.org").await;
-    let a = app.import(&crate::common::seed_dir().join("article.md")).await;
+    let a = app.import(&crate::common::story_dir().join("article.md")).await;
     let csrf = app.csrf().await;
     let r = app
         .http
         .post(app.url(&format!("/admin/articles/{}/corrections", a.id.0)))
-        .form(&[("csrf", csrf.as_str()), ("body", "An earlier version misstated the date of the talks.")])
+        .form(&[("csrf", csrf.as_str()), ("body", "An earlier version misstated the year the lens was made.")])
         .send()
         .await
         .unwrap();
@@ -263,7 +263,7 @@ async fn editors_add_corrections_that_readers_see() {
     let (_, html) = app.get(&a.permalink(app.cfg.tz())).await;
     let c = texts(&html, ".corrections li");
     assert_eq!(c.len(), 1);
-    assert!(c[0].ends_with("An earlier version misstated the date of the talks."));
+    assert!(c[0].ends_with("An earlier version misstated the year the lens was made."));
 }
 
 #[tokio::test]
@@ -271,10 +271,10 @@ async fn changing_a_slug_leaves_a_permanent_redirect() {
     let app = spawn_app().await;
     app.add_user("ed@example.org", Role::Editor).await;
     app.login("ed@example.org").await;
-    let a = app.import(&crate::common::seed_dir().join("article.md")).await;
+    let a = app.import(&crate::common::story_dir().join("article.md")).await;
     let old = a.permalink(app.cfg.tz());
     let csrf = app.csrf().await;
-    let form = article_form(&csrf, "save", &a.headline, &a.body).text("slug", "biden-putin-summit");
+    let form = article_form(&csrf, "save", &a.headline, &a.body).text("slug", "breakwater-light-relit");
     let form = form.text(
         "published_at",
         a.published_at.unwrap().with_timezone(&app.cfg.tz()).format("%Y-%m-%dT%H:%M").to_string(),
@@ -283,8 +283,8 @@ async fn changing_a_slug_leaves_a_permanent_redirect() {
     assert_eq!(r.status().as_u16(), 303);
     let r = app.http.get(app.url(&old)).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 301);
-    assert_eq!(r.headers()["location"], "/2022/02/20/biden-putin-summit/");
-    assert_eq!(app.get("/2022/02/20/biden-putin-summit/").await.0, 200);
+    assert_eq!(r.headers()["location"], "/2025/03/15/breakwater-light-relit/");
+    assert_eq!(app.get("/2025/03/15/breakwater-light-relit/").await.0, 200);
 }
 
 #[tokio::test]

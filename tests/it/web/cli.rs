@@ -3,7 +3,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{seed_dir, texts};
+use crate::common::{story_dir, texts};
 
 fn dateline() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dateline"))
@@ -20,14 +20,14 @@ impl Drop for Child {
 }
 
 #[tokio::test]
-async fn import_then_serve_shows_the_seed_article() {
+async fn import_then_serve_shows_the_imported_story() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     let out =
-        dateline().args(["--data", data, "import", "markdown"]).arg(seed_dir().join("article.md")).output().unwrap();
+        dateline().args(["--data", data, "import", "markdown"]).arg(story_dir().join("article.md")).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let printed = String::from_utf8_lossy(&out.stdout);
-    assert!(printed.contains("/2022/02/2"), "{printed}");
+    assert!(printed.contains("/2025/03/15/breakwater-light-shines-again/"), "{printed}");
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let listen = format!("127.0.0.1:{port}");
@@ -54,9 +54,9 @@ async fn import_then_serve_shows_the_seed_article() {
     let href = crate::common::attrs(&front, ".card-title a", "href");
     assert_eq!(href.len(), 1, "only the imported article, no demo");
     let html = http.get(format!("{base}{}", href[0])).send().await.unwrap().text().await.unwrap();
-    assert!(texts(&html, "h1")[0].starts_with("Biden Tentatively Agrees"));
-    assert_eq!(texts(&html, ".body p").len(), 14);
-    assert!(texts(&html, "figcaption")[0].starts_with("U.S. President Joe Biden"));
+    assert!(texts(&html, "h1")[0].starts_with("Breakwater Light Shines Again"));
+    assert_eq!(texts(&html, ".body p").len(), 6);
+    assert!(texts(&html, "figcaption")[0].starts_with("The Breakwater Light at dusk"));
 }
 
 #[test]

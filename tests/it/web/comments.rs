@@ -4,10 +4,10 @@
 use dateline::domain::Role;
 use serde_json::json;
 
-use crate::common::{posted_id, seed_dir, spawn_app, spawn_with, texts, TestApp};
+use crate::common::{posted_id, spawn_app, spawn_with, story_dir, texts, TestApp};
 
-async fn seeded(app: &TestApp) -> String {
-    app.import(&seed_dir().join("article.md")).await.permalink(app.cfg.tz())
+async fn with_story(app: &TestApp) -> String {
+    app.import(&story_dir().join("article.md")).await.permalink(app.cfg.tz())
 }
 
 fn ann(body: &str) -> Vec<(&'static str, String)> {
@@ -39,7 +39,7 @@ async fn moderate(app: &TestApp, token: &str, id: i64, status: &str) {
 #[tokio::test]
 async fn the_form_has_labelled_fields_and_the_email_promise() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let (_, html) = app.get(&path).await;
     assert_eq!(texts(&html, "#reply-title"), ["Leave a Reply"]);
     assert!(texts(&html, ".notice-line")[0]
@@ -57,7 +57,7 @@ async fn the_form_has_labelled_fields_and_the_email_promise() {
 #[tokio::test]
 async fn a_new_commenters_comment_waits_and_only_they_see_it() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let r = post(&app, &app.http, &path, &ann("First!")).await;
     assert_eq!(r.status().as_u16(), 303);
     let id = posted_id(&r);
@@ -78,7 +78,7 @@ async fn a_new_commenters_comment_waits_and_only_they_see_it() {
 #[tokio::test]
 async fn approving_through_the_api_makes_a_comment_public_with_its_count() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let token = editor_token(&app).await;
     let id = posted_id(&post(&app, &app.http, &path, &ann("Clear and useful reporting.")).await);
 
@@ -106,7 +106,7 @@ async fn approving_through_the_api_makes_a_comment_public_with_its_count() {
 #[tokio::test]
 async fn replies_nest_under_their_parent_through_the_reply_link() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let token = editor_token(&app).await;
     let parent = posted_id(&post(&app, &app.http, &path, &ann("Top-level thought.")).await);
     moderate(&app, &token, parent, "approved").await;
@@ -152,7 +152,7 @@ async fn refused(app: &TestApp, path: &str, fields: Vec<(&'static str, String)>,
 #[tokio::test]
 async fn bad_input_is_refused_with_a_message_and_the_text_kept() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     refused(
         &app,
         &path,
@@ -212,7 +212,7 @@ async fn bad_input_is_refused_with_a_message_and_the_text_kept() {
 #[tokio::test]
 async fn closed_articles_refuse_comments_but_keep_the_text() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let html = app.browser().get(app.url(&path)).send().await.unwrap().text().await.unwrap();
     let fields = crate::common::comment_fields(&html);
     let a = app.store.list_articles(&Default::default()).await.unwrap().items.remove(0);
@@ -235,7 +235,7 @@ async fn closed_articles_refuse_comments_but_keep_the_text() {
 #[tokio::test]
 async fn cross_site_and_forged_posts_are_refused() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let html = app.get(&path).await.1;
     let mut fields = crate::common::comment_fields(&html);
     fields.extend([
@@ -278,12 +278,12 @@ async fn cross_site_and_forged_posts_are_refused() {
 #[tokio::test]
 async fn bots_are_caught_by_the_honeypot_and_the_minimum_time() {
     let app = spawn_with(false, |c| c.comments.min_seconds = 3).await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let r = post(&app, &app.http, &path, &ann("Too fast")).await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("Too fast"));
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let mut f = ann("I am a bot");
     f.push(("subject", "buy now".into()));
     let r = post(&app, &app.http, &path, &f).await;
@@ -293,7 +293,7 @@ async fn bots_are_caught_by_the_honeypot_and_the_minimum_time() {
 #[tokio::test]
 async fn bursts_are_limited_with_retry_after_and_the_text_kept() {
     let app = spawn_with(false, |c| c.comments.rate_burst = 5).await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     for n in 0..5 {
         let r = post(&app, &app.http, &path, &ann(&format!("Comment number {n}"))).await;
         assert_eq!(r.status().as_u16(), 303, "post {n}");
@@ -307,7 +307,7 @@ async fn bursts_are_limited_with_retry_after_and_the_text_kept() {
 #[tokio::test]
 async fn the_same_comment_twice_is_refused() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     assert_eq!(post(&app, &app.http, &path, &ann("Same words")).await.status().as_u16(), 303);
     let r = post(&app, &app.http, &path, &ann("Same words")).await;
     assert_eq!(r.status().as_u16(), 409);
@@ -316,7 +316,7 @@ async fn the_same_comment_twice_is_refused() {
 #[tokio::test]
 async fn only_the_browser_of_an_approved_commenter_skips_the_queue() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let token = editor_token(&app).await;
     let first = posted_id(&post(&app, &app.http, &path, &ann("My first comment")).await);
     moderate(&app, &token, first, "approved").await;
@@ -333,14 +333,14 @@ async fn only_the_browser_of_an_approved_commenter_skips_the_queue() {
 #[tokio::test]
 async fn the_spam_model_learns_from_moderation_and_explains_itself() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let token = editor_token(&app).await;
     let spam =
         ["cheap pills casino bonus buy now", "buy cheap pills online casino now", "casino bonus cheap pills buy today"];
     let ham = [
-        "the summit talks matter for ukraine",
-        "good reporting on the summit and the talks",
-        "the ukraine talks need more coverage",
+        "the lighthouse matters for the bay",
+        "good reporting on the lighthouse and the trust",
+        "the bay and the trust need more coverage",
     ];
     for (i, body) in spam.iter().enumerate() {
         let b = app.browser();
@@ -374,7 +374,7 @@ async fn the_spam_model_learns_from_moderation_and_explains_itself() {
 #[tokio::test]
 async fn commenters_edit_for_ten_minutes_from_their_own_browser() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let id = posted_id(&post(&app, &app.http, &path, &ann("Typo hre")).await);
     let (status, _) = app.get(&format!("/comments/{id}/edit")).await;
     assert_eq!(status, 200);
@@ -390,7 +390,7 @@ async fn commenters_edit_for_ten_minutes_from_their_own_browser() {
 #[tokio::test]
 async fn moderators_approve_and_bulk_mark_spam_in_the_admin() {
     let app = spawn_app().await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let mut ids = Vec::new();
     for i in 0..3 {
         let b = app.browser();
@@ -440,7 +440,7 @@ async fn moderators_approve_and_bulk_mark_spam_in_the_admin() {
 #[tokio::test]
 async fn an_edit_is_screened_like_a_new_comment() {
     let app = spawn_with(false, |c| c.comments.blocklist_words = vec!["casino".into()]).await;
-    let path = seeded(&app).await;
+    let path = with_story(&app).await;
     let token = editor_token(&app).await;
     let id = posted_id(&post(&app, &app.http, &path, &ann("Honest remark")).await);
     moderate(&app, &token, id, "approved").await;

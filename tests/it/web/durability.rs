@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::{comment_fields, seed_dir};
+use crate::common::{comment_fields, story_dir};
 use crate::pg::TestDb;
 
 #[tokio::test]
@@ -32,7 +32,7 @@ async fn flood_and_kill(database: Option<&str>) {
     ];
     let ok = Command::new(bin)
         .args(["--data", &data, "import", "markdown"])
-        .arg(seed_dir().join("article.md"))
+        .arg(story_dir().join("article.md"))
         .envs(envs)
         .output()
         .unwrap();
@@ -47,7 +47,7 @@ async fn flood_and_kill(database: Option<&str>) {
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let path = "/2022/02/20/biden-tentatively-agrees-to-summit-with-putin/";
+    let path = "/2025/03/15/breakwater-light-shines-again/";
     let mut html = String::new();
     for _ in 0..200 {
         if let Ok(r) = http.get(format!("{base}{path}")).send().await {

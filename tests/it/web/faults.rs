@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{comment_fields, seed_dir};
+use crate::common::{comment_fields, story_dir};
 
-const SEED_PATH: &str = "/2022/02/20/biden-tentatively-agrees-to-summit-with-putin/";
+const STORY_PATH: &str = "/2025/03/15/breakwater-light-shines-again/";
 const ENVS: [(&str, &str); 3] = [
     ("DATELINE_SITE__TIMEZONE", "America/New_York"),
     ("DATELINE_COMMENTS__MIN_SECONDS", "0"),
@@ -30,9 +30,9 @@ fn dateline(data: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-fn import_seed(data: &Path) {
-    let seed = seed_dir().join("article.md");
-    let (ok, err) = dateline(data, &["import", "markdown", seed.to_str().unwrap()]);
+fn import_story(data: &Path) {
+    let story = story_dir().join("article.md");
+    let (ok, err) = dateline(data, &["import", "markdown", story.to_str().unwrap()]);
     assert!(ok, "{err}");
 }
 
@@ -153,9 +153,9 @@ async fn a_full_disk_answers_503_keeps_the_text_and_the_database_and_recovers() 
     let dir = tempfile::tempdir().unwrap();
     let disk = dir.path().join("disk");
     let _mount = Mount::tmpfs(&disk, "24m");
-    import_seed(&disk);
+    import_story(&disk);
     let server = Server::start(&disk).await;
-    let (status, html) = server.page(SEED_PATH).await;
+    let (status, html) = server.page(STORY_PATH).await;
     assert_eq!(status, 200);
     let fields = comment_fields(&html);
 
@@ -183,7 +183,7 @@ async fn a_full_disk_answers_503_keeps_the_text_and_the_database_and_recovers() 
     }
     let (text, body) = refused.expect("the disk never filled up");
     assert!(body.contains(&text), "the 503 page gives back what was typed");
-    let (status, _) = server.page(SEED_PATH).await;
+    let (status, _) = server.page(STORY_PATH).await;
     assert_eq!(status, 200, "the site stays readable on a full disk");
 
     // Room again: the next comment goes through.
@@ -208,7 +208,7 @@ async fn a_full_disk_answers_503_keeps_the_text_and_the_database_and_recovers() 
 async fn a_read_only_data_folder_stops_start_up_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    import_seed(&data);
+    import_story(&data);
     let view = dir.path().join("read-only");
     let _mount = Mount::read_only_view(&data, &view);
     let out = run_briefly(Command::new(bin()).arg("--data").arg(&view).args([
@@ -228,7 +228,7 @@ async fn a_damaged_database_is_found_at_start_up_with_advice() {
     for (what, offset, len) in [("header", 0u64, 100usize), ("schema page", 100, 3996)] {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        import_seed(&data);
+        import_story(&data);
         let db = data.join("dateline.db");
         // Everything into the main file first, as after a clean shutdown.
         {
@@ -260,9 +260,9 @@ async fn a_damaged_database_is_found_at_start_up_with_advice() {
 async fn a_backup_taken_during_a_flood_of_comments_restores_a_consistent_site() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    import_seed(&data);
+    import_story(&data);
     let server = Server::start(&data).await;
-    let (_, html) = server.page(SEED_PATH).await;
+    let (_, html) = server.page(STORY_PATH).await;
     let fields = comment_fields(&html);
     let flood = {
         let (http, base, fields) = (server.http.clone(), server.base.clone(), fields.clone());
@@ -292,7 +292,7 @@ async fn a_backup_taken_during_a_flood_of_comments_restores_a_consistent_site() 
 
     // Restore into a new site and read it back.
     let fresh = dir.path().join("fresh");
-    import_seed(&fresh);
+    import_story(&fresh);
     let (ok, err) = dateline(&fresh, &["restore", backup.to_str().unwrap()]);
     assert!(ok, "{err}");
     let store =
@@ -300,7 +300,7 @@ async fn a_backup_taken_during_a_flood_of_comments_restores_a_consistent_site() 
     store.check().await.expect("the restored database is intact");
     let restored = open_sqlite(&fresh).await;
     let article = restored
-        .get_article_by_slug(dateline::domain::Kind::Article, "biden-tentatively-agrees-to-summit-with-putin")
+        .get_article_by_slug(dateline::domain::Kind::Article, "breakwater-light-shines-again")
         .await
         .unwrap()
         .expect("the article is there");
@@ -311,10 +311,10 @@ async fn a_backup_taken_during_a_flood_of_comments_restores_a_consistent_site() 
         assert_eq!(c.body, format!("Comment {n} during the backup"));
     }
     let server = Server::start(&fresh).await;
-    let (status, html) = server.page(SEED_PATH).await;
+    let (status, html) = server.page(STORY_PATH).await;
     server.stop();
     assert_eq!(status, 200);
-    assert!(html.contains("Biden"));
+    assert!(html.contains("Breakwater Light"));
     println!(
         "backup during a flood: {} of {acked} acknowledged comments in the backup, a consistent prefix",
         comments.len()

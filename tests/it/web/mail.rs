@@ -10,7 +10,7 @@ use std::time::Duration;
 use dateline::domain::Role;
 use serde_json::json;
 
-use crate::common::{posted_id, seed_dir, spawn_with, TestApp};
+use crate::common::{posted_id, spawn_with, story_dir, TestApp};
 
 struct Smtp {
     child: Child,
@@ -121,7 +121,7 @@ async fn notifications_reach_a_real_smtp_server_with_double_opt_in_and_unsubscri
         c.mail.from = "Gazette <news@example.org>".into();
     })
     .await;
-    let path = app.import(&seed_dir().join("article.md")).await.permalink(app.cfg.tz());
+    let path = app.import(&story_dir().join("article.md")).await.permalink(app.cfg.tz());
     let editor = app.add_user("ed@example.org", Role::Editor).await;
     let token = app.token(&editor).await;
 
@@ -131,14 +131,14 @@ async fn notifications_reach_a_real_smtp_server_with_double_opt_in_and_unsubscri
         .comment_with(
             &ann,
             &path,
-            &[("name", "Ann"), ("email", "ann@example.org"), ("body", "Where were the talks?"), ("notify", "1")],
+            &[("name", "Ann"), ("email", "ann@example.org"), ("body", "When do the tours start?"), ("notify", "1")],
         )
         .await;
     let ann_id = posted_id(&r);
     drain(&app).await;
     let to_editor = smtp.to("ed@example.org");
     assert_eq!(to_editor.len(), 1, "{:?}", smtp.messages());
-    assert!(to_editor[0].contains("Where were the talks?") && to_editor[0].contains("/admin/comments"));
+    assert!(to_editor[0].contains("When do the tours start?") && to_editor[0].contains("/admin/comments"));
     let confirm = smtp.to("ann@example.org");
     assert_eq!(confirm.len(), 1);
     assert!(confirm[0].contains("/comments/unsubscribe?t="), "every message can be stopped");
@@ -217,7 +217,7 @@ async fn a_commenter_deletes_their_comments_through_a_signed_link() {
         c.mail.smtp_port = port;
     })
     .await;
-    let path = app.import(&seed_dir().join("article.md")).await.permalink(app.cfg.tz());
+    let path = app.import(&story_dir().join("article.md")).await.permalink(app.cfg.tz());
     let b = app.browser();
     app.comment_with(&b, &path, &[("name", "Dee"), ("email", "dee@example.org"), ("body", "Please forget me later")])
         .await;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use dateline::domain::Role;
 use serde_json::json;
 
-use crate::common::{attrs, posted_id, seed_dir, spawn_app, spawn_with, texts, TestApp};
+use crate::common::{attrs, posted_id, spawn_app, spawn_with, story_dir, texts, TestApp};
 use crate::pg::TestDb;
 
 fn dateline(app: &TestApp) -> Command {
@@ -48,7 +48,7 @@ async fn approve(app: &TestApp, token: &str, id: i64) {
 async fn migrate_db_moves_a_site_to_postgres_and_its_pages_read_the_same() {
     let Some(db) = TestDb::create().await else { return };
     let old = spawn_app().await;
-    let path = old.import(&seed_dir().join("article.md")).await.permalink(old.cfg.tz());
+    let path = old.import(&story_dir().join("article.md")).await.permalink(old.cfg.tz());
     let editor = old.add_user("ed@example.org", Role::Editor).await;
     let token = old.token(&editor).await;
     for (i, body) in ["A first reply to the story.", "A second, later reply."].iter().enumerate() {
@@ -77,7 +77,7 @@ async fn migrate_db_moves_a_site_to_postgres_and_its_pages_read_the_same() {
     let (status, after) = new.get(&path).await;
     assert_eq!(status, 200);
     assert_eq!(reading(&after), reading(&before));
-    let (_, found) = new.get("/search?q=Lavrov+Geneva").await;
+    let (_, found) = new.get("/search?q=Pettersen+foundry").await;
     assert_eq!(
         attrs(&found, ".search-results h2 a", "href"),
         std::slice::from_ref(&path),
@@ -103,7 +103,7 @@ async fn migrate_db_moves_a_site_to_postgres_and_its_pages_read_the_same() {
 #[tokio::test]
 async fn backup_while_serving_then_restore_brings_the_site_back() {
     let app = spawn_app().await;
-    let path = app.import(&seed_dir().join("article.md")).await.permalink(app.cfg.tz());
+    let path = app.import(&story_dir().join("article.md")).await.permalink(app.cfg.tz());
     let editor = app.add_user("ed@example.org", Role::Editor).await;
     let token = app.token(&editor).await;
     let file = app.cfg.data_dir.join("backup.db");
@@ -116,7 +116,7 @@ async fn backup_while_serving_then_restore_brings_the_site_back() {
     let again = dateline(&app).arg("backup").arg(&file).output().unwrap();
     assert!(!again.status.success(), "an existing file is never overwritten");
 
-    // After the backup: a new story is published and the seed story is unpublished.
+    // After the backup: a new story is published.
     let r = app
         .http
         .post(app.url("/api/v1/articles"))
@@ -150,7 +150,7 @@ async fn backup_while_serving_then_restore_brings_the_site_back() {
     assert_eq!(app.get(&path).await.0, 200);
     let (_, found) = app.get("/search?q=backup").await;
     assert!(!found.contains("/written-after-the-backup/"), "the search index was restored too");
-    let (_, found) = app.get("/search?q=Lavrov").await;
+    let (_, found) = app.get("/search?q=Pettersen").await;
     assert_eq!(attrs(&found, ".search-results h2 a", "href"), std::slice::from_ref(&path));
     // The token made before the backup still works; the content before the restore was kept.
     let r = app.http.get(app.url("/api/v1/articles")).bearer_auth(&token).send().await.unwrap();

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde_json::json;
 use sha2::Digest as _;
 
-use crate::common::{attrs, posted_id, seed_dir, spawn_with};
+use crate::common::{attrs, posted_id, spawn_with, story_dir};
 
 const EMAIL: &str = "Private.Reader@Example.ORG";
 
@@ -29,7 +29,7 @@ fn fingerprints() -> Vec<String> {
 #[tokio::test]
 async fn no_public_url_reveals_a_commenter_email_or_its_hash() {
     let app = spawn_with(true, |_| {}).await;
-    let path = app.import(&seed_dir().join("article.md")).await.permalink(app.cfg.tz());
+    let path = app.import(&story_dir().join("article.md")).await.permalink(app.cfg.tz());
     let email = app.add_user("ed@example.org", dateline::domain::Role::Editor).await;
     let token = app.token(&email).await;
     for (i, status) in ["approved", "pending", "spam"].iter().enumerate() {

@@ -1,43 +1,33 @@
 //! Reader pages.
 
-use crate::common::{attrs, seed_dir, spawn_app, spawn_with, texts};
+use std::path::Path;
 
-/// The seed's body paragraphs as plain text (straight from the Markdown file).
-fn seed_paragraphs() -> Vec<String> {
-    let text = std::fs::read_to_string(seed_dir().join("article.md")).unwrap();
+use crate::common::{attrs, seed_or_skip, spawn_app, spawn_with, story_dir, texts, TestApp};
+
+/// An article file's body paragraphs as plain text (straight from the Markdown file).
+fn body_paragraphs(file: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(file).unwrap();
     let body = text.splitn(3, "---").nth(2).unwrap();
     body.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
 }
 
-#[tokio::test]
-async fn the_seed_article_renders_completely() {
-    let app = spawn_app().await;
-    let a = app.import(&seed_dir().join("article.md")).await;
+/// Imports `file`, checks that its page shows every paragraph (the first after
+/// the dateline) and a photo that answers in every advertised size, and returns
+/// the permalink and the page.
+async fn renders_completely(app: &TestApp, file: &Path, dateline: &str) -> (String, String) {
+    let a = app.import(file).await;
     let path = a.permalink(app.cfg.tz());
-    assert_eq!(path, "/2022/02/20/biden-tentatively-agrees-to-summit-with-putin/");
     let (status, html) = app.get(&path).await;
     assert_eq!(status, 200);
 
-    let h1 = texts(&html, "h1");
-    assert_eq!(h1.len(), 1);
-    assert!(h1[0].starts_with("Biden Tentatively Agrees To Summit With Putin"), "{h1:?}");
-    assert!(h1[0].ends_with("Could Come ‘Very Soon’"), "{h1:?}");
-    let caption = texts(&html, "figure figcaption");
-    assert!(caption[0].contains("U.S. President Joe Biden and Russian President Vladimir Putin"), "{caption:?}");
-    assert!(caption[0].contains("Illustration"));
-    assert_eq!(attrs(&html, "figure img", "alt"), ["Two stylised figures at podiums facing each other"]);
-
     let paras = texts(&html, ".body p");
-    let expected = seed_paragraphs();
+    let expected = body_paragraphs(file);
     assert_eq!(paras.len(), expected.len(), "{paras:#?}");
-    assert_eq!(paras[0], format!("WASHINGTON — {}", expected[0]));
+    assert_eq!(paras[0], format!("{dateline} — {}", expected[0]));
     for (got, want) in paras.iter().zip(&expected).skip(1) {
         assert_eq!(got, want);
     }
-    assert_eq!(texts(&html, ".body p .dateline"), ["WASHINGTON —"]);
-    assert_eq!(attrs(&html, "time.published", "datetime")[0], "2022-02-20T21:30:00-05:00");
-    assert_eq!(texts(&html, ".tags a"), ["Russia", "Ukraine", "United States", "Diplomacy"]);
-    assert_eq!(texts(&html, ".byline a"), ["World Desk"]);
+    assert_eq!(texts(&html, ".body p .dateline"), [format!("{dateline} —")]);
     assert!(texts(&html, ".updated").is_empty(), "an imported story was not updated by its import");
     assert_eq!(texts(&html, "#reply-title"), ["Leave a Reply"]);
 
@@ -50,20 +40,60 @@ async fn the_seed_article_renders_completely() {
     assert_eq!(r.headers()["content-type"], "image/jpeg");
     let img = image::load_from_memory(&r.bytes().await.unwrap()).unwrap();
     assert_eq!(img.width().to_string(), attrs(&html, "figure img", "width")[0]);
+    (path, html)
+}
+
+#[tokio::test]
+async fn the_fixture_story_renders_completely() {
+    let app = spawn_app().await;
+    let (path, html) = renders_completely(&app, &story_dir().join("article.md"), "PORT ALDER").await;
+    assert_eq!(path, "/2025/03/15/breakwater-light-shines-again/");
+    assert_eq!(texts(&html, "h1"), ["Breakwater Light Shines Again After Three-Year Restoration"]);
+    let caption = texts(&html, "figure figcaption");
+    assert!(caption[0].contains("The Breakwater Light at dusk, drawn from the end of the North Mole"), "{caption:?}");
+    assert!(caption[0].contains("Illustration"));
+    assert_eq!(
+        attrs(&html, "figure img", "alt"),
+        ["A white lighthouse with a red band on a breakwater, its beam crossing the sky at sunset"]
+    );
+    // 18:40 in Port Alder (+01:00) is 13:40 on the site's New York clock.
+    assert_eq!(attrs(&html, "time.published", "datetime")[0], "2025-03-15T13:40:00-04:00");
+    assert_eq!(texts(&html, ".tags a"), ["Lighthouse", "Heritage", "Waterfront"]);
+    assert_eq!(texts(&html, ".byline a"), ["Nell Ashdown"]);
+}
+
+#[tokio::test]
+async fn the_seed_article_renders_completely() {
+    let Some(seed) = seed_or_skip() else { return };
+    let app = spawn_app().await;
+    let (path, html) = renders_completely(&app, &seed.join("article.md"), "WASHINGTON").await;
+    assert_eq!(path, "/2022/02/20/biden-tentatively-agrees-to-summit-with-putin/");
+    let h1 = texts(&html, "h1");
+    assert_eq!(h1.len(), 1);
+    assert!(h1[0].starts_with("Biden Tentatively Agrees To Summit With Putin"), "{h1:?}");
+    assert!(h1[0].ends_with("Could Come ‘Very Soon’"), "{h1:?}");
+    let caption = texts(&html, "figure figcaption");
+    assert!(caption[0].contains("U.S. President Joe Biden and Russian President Vladimir Putin"), "{caption:?}");
+    assert!(caption[0].contains("Illustration"));
+    assert_eq!(attrs(&html, "figure img", "alt"), ["Two stylised figures at podiums facing each other"]);
+    assert_eq!(attrs(&html, "time.published", "datetime")[0], "2022-02-20T21:30:00-05:00");
+    assert_eq!(texts(&html, ".tags a"), ["Russia", "Ukraine", "United States", "Diplomacy"]);
+    assert_eq!(texts(&html, ".byline a"), ["World Desk"]);
 }
 
 #[tokio::test]
 async fn lists_show_published_articles_on_front_section_tag_author_and_archive_pages() {
     let app = spawn_app().await;
-    app.import(&seed_dir().join("article.md")).await;
-    let headline = "Biden Tentatively Agrees";
-    for path in ["/", "/section/world/", "/tag/ukraine/", "/author/world-desk/", "/2022/", "/2022/02/", "/2022/02/20/"]
+    app.import(&story_dir().join("article.md")).await;
+    let headline = "Breakwater Light Shines Again";
+    for path in
+        ["/", "/section/city/", "/tag/heritage/", "/author/nell-ashdown/", "/2025/", "/2025/03/", "/2025/03/15/"]
     {
         let (status, html) = app.get(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(texts(&html, ".card-title").iter().any(|t| t.starts_with(headline)), "{path}: {html}");
     }
-    for path in ["/section/nope/", "/2022/02/21/", "/1999/", "/2022/13/", "/?page=2"] {
+    for path in ["/section/nope/", "/2025/03/16/", "/1999/", "/2025/13/", "/?page=2"] {
         assert_eq!(app.get(path).await.0, 404, "{path}");
     }
 }
@@ -83,7 +113,7 @@ async fn unknown_paths_answer_a_404_page() {
 #[tokio::test]
 async fn cached_pages_revalidate_compress_and_drop_on_change() {
     let app = spawn_app().await;
-    app.import(&seed_dir().join("article.md")).await;
+    app.import(&story_dir().join("article.md")).await;
     let first = app.http.get(app.url("/")).send().await.unwrap();
     assert_eq!(first.headers()["x-cache"], "miss");
     let etag = first.headers()["etag"].clone();

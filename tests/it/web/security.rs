@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::common::{attrs, jpeg, posted_id, seed_dir, spawn_app, spawn_with, TestApp};
+use crate::common::{attrs, jpeg, posted_id, spawn_app, spawn_with, story_dir, TestApp};
 
 // ---------------------------------------------------------------------------
 // 1. The role matrix
@@ -253,7 +253,7 @@ async fn every_admin_and_api_route_checks_the_role_of_every_caller() {
     for role in [Role::Author, Role::Editor, Role::Admin] {
         app.add_user(&format!("{}@example.org", role.as_str()), role).await;
     }
-    let seed = app.import(&seed_dir().join("article.md")).await;
+    let story = app.import(&story_dir().join("article.md")).await;
     let editor = app.token("editor@example.org").await;
     let draft: Value = app
         .http
@@ -281,7 +281,7 @@ async fn every_admin_and_api_route_checks_the_role_of_every_caller() {
     let posted = app
         .comment_with(
             &app.browser(),
-            &seed.permalink(app.cfg.tz()),
+            &story.permalink(app.cfg.tz()),
             &[("name", "Ann"), ("email", "ann@example.org"), ("body", "A reader's comment.")],
         )
         .await;
@@ -442,7 +442,7 @@ async fn every_route_that_takes_a_body_has_its_own_limit_and_answers_413() {
     let app = spawn_app().await;
     app.add_user("ed@example.org", Role::Editor).await;
     let token = app.token("ed@example.org").await;
-    let seed = app.import(&seed_dir().join("article.md")).await;
+    let story = app.import(&story_dir().join("article.md")).await;
     let limits = dateline::web::limits::BodyLimits::new(&app.cfg);
     // The session cookie, read the way a browser would send it.
     let jar_cookie = {
@@ -465,7 +465,7 @@ async fn every_route_that_takes_a_body_has_its_own_limit_and_answers_413() {
         ("POST", "/comments".into(), limits.comment, vec![form], "text/html"),
         (
             "POST",
-            format!("/admin/articles/{}/corrections", seed.id.0),
+            format!("/admin/articles/{}/corrections", story.id.0),
             limits.form,
             vec![form, ("Cookie", &jar_cookie)],
             "text/html",
@@ -487,7 +487,7 @@ async fn every_route_that_takes_a_body_has_its_own_limit_and_answers_413() {
         ),
         (
             "PATCH",
-            format!("/api/v1/articles/{}", seed.id.0),
+            format!("/api/v1/articles/{}", story.id.0),
             limits.api_json,
             vec![json, ("Authorization", &bearer)],
             "application/json",
@@ -522,8 +522,8 @@ async fn every_route_that_takes_a_body_has_its_own_limit_and_answers_413() {
 #[tokio::test]
 async fn the_longest_valid_inputs_fit_their_limits() {
     let app = spawn_app().await;
-    let seed = app.import(&seed_dir().join("article.md")).await;
-    let path = seed.permalink(app.cfg.tz());
+    let story = app.import(&story_dir().join("article.md")).await;
+    let path = story.permalink(app.cfg.tz());
     // A comment of the most characters allowed, each three bytes and percent-encoded to nine.
     let longest: String = "中".repeat(app.cfg.comments.max_chars);
     let r = app

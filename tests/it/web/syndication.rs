@@ -2,10 +2,10 @@
 
 use serde_json::Value;
 
-use crate::common::{attrs, seed_dir, spawn_app, spawn_with, texts, TestApp};
+use crate::common::{attrs, spawn_app, spawn_with, story_dir, texts, TestApp};
 
-async fn seed(app: &TestApp) -> (String, String) {
-    let a = app.import(&seed_dir().join("article.md")).await;
+async fn story(app: &TestApp) -> (String, String) {
+    let a = app.import(&story_dir().join("article.md")).await;
     let path = a.permalink(app.cfg.tz());
     (path.clone(), app.url(&path))
 }
@@ -17,24 +17,29 @@ fn meta(html: &str, attr: &str, key: &str) -> Vec<String> {
 #[tokio::test]
 async fn article_pages_carry_open_graph_and_twitter_cards() {
     let app = spawn_app().await;
-    let (path, url) = seed(&app).await;
+    let (path, url) = story(&app).await;
     let (_, html) = app.get(&path).await;
     assert_eq!(attrs(&html, "link[rel=canonical]", "href"), vec![url.clone()]);
     assert_eq!(meta(&html, "property", "og:type"), ["article"]);
     assert_eq!(meta(&html, "property", "og:url"), vec![url.clone()]);
-    assert!(meta(&html, "property", "og:title")[0].starts_with("Biden Tentatively Agrees"));
-    assert!(meta(&html, "property", "og:description")[0].starts_with("U.S. President Joe Biden has tentatively agreed"));
+    assert!(meta(&html, "property", "og:title")[0].starts_with("Breakwater Light Shines Again"));
+    assert!(
+        meta(&html, "property", "og:description")[0].starts_with("The Breakwater Light at the end of the North Mole")
+    );
     assert_eq!(meta(&html, "property", "og:site_name"), vec![app.cfg.site.title.clone()]);
     let image = meta(&html, "property", "og:image").remove(0);
     assert!(image.starts_with(&app.base_url) && image.ends_with("/card.jpg"), "{image}");
     assert_eq!(meta(&html, "property", "og:image:width"), ["1200"]);
     assert_eq!(meta(&html, "property", "og:image:height"), ["630"]);
-    assert_eq!(meta(&html, "property", "og:image:alt"), ["Two stylised figures at podiums facing each other"]);
-    assert_eq!(meta(&html, "property", "article:published_time"), ["2022-02-21T02:30:00Z"]);
+    assert_eq!(
+        meta(&html, "property", "og:image:alt"),
+        ["A white lighthouse with a red band on a breakwater, its beam crossing the sky at sunset"]
+    );
+    assert_eq!(meta(&html, "property", "article:published_time"), ["2025-03-15T17:40:00Z"]);
     assert_eq!(meta(&html, "property", "article:modified_time").len(), 1);
-    assert_eq!(meta(&html, "property", "article:section"), ["World"]);
-    assert_eq!(meta(&html, "property", "article:tag"), ["Russia", "Ukraine", "United States", "Diplomacy"]);
-    assert_eq!(meta(&html, "property", "article:author"), [app.url("/author/world-desk/")]);
+    assert_eq!(meta(&html, "property", "article:section"), ["City"]);
+    assert_eq!(meta(&html, "property", "article:tag"), ["Lighthouse", "Heritage", "Waterfront"]);
+    assert_eq!(meta(&html, "property", "article:author"), [app.url("/author/nell-ashdown/")]);
     assert_eq!(meta(&html, "name", "twitter:card"), ["summary_large_image"]);
 
     let card = app.http.get(&image).send().await.unwrap().bytes().await.unwrap();
@@ -45,7 +50,7 @@ async fn article_pages_carry_open_graph_and_twitter_cards() {
 #[tokio::test]
 async fn article_pages_carry_news_article_json_ld() {
     let app = spawn_app().await;
-    let (path, url) = seed(&app).await;
+    let (path, url) = story(&app).await;
     let (_, html) = app.get(&path).await;
     let blocks: Vec<Value> = crate::common::texts_raw(&html, "script[type=\"application/ld+json\"]")
         .iter()
@@ -54,16 +59,16 @@ async fn article_pages_carry_news_article_json_ld() {
     assert_eq!(blocks.len(), 1);
     let items = blocks[0].as_array().unwrap();
     let article = items.iter().find(|v| v["@type"] == "NewsArticle").expect("NewsArticle");
-    assert!(article["headline"].as_str().unwrap().starts_with("Biden Tentatively Agrees"));
+    assert!(article["headline"].as_str().unwrap().starts_with("Breakwater Light Shines Again"));
     assert_eq!(article["url"], url.as_str());
-    assert_eq!(article["datePublished"], "2022-02-21T02:30:00Z");
+    assert_eq!(article["datePublished"], "2025-03-15T17:40:00Z");
     assert!(article["dateModified"].is_string());
-    assert_eq!(article["dateline"], "WASHINGTON");
-    assert_eq!(article["articleSection"], "World");
-    assert_eq!(article["keywords"], "Russia, Ukraine, United States, Diplomacy");
+    assert_eq!(article["dateline"], "PORT ALDER");
+    assert_eq!(article["articleSection"], "City");
+    assert_eq!(article["keywords"], "Lighthouse, Heritage, Waterfront");
     assert_eq!(article["isAccessibleForFree"], true);
     assert_eq!(article["author"][0]["@type"], "Person");
-    assert_eq!(article["author"][0]["url"], app.url("/author/world-desk/"));
+    assert_eq!(article["author"][0]["url"], app.url("/author/nell-ashdown/"));
     assert_eq!(article["publisher"]["logo"]["url"], app.url("/static/logo.png"));
     assert!(article["image"][0].as_str().unwrap().ends_with("/card.jpg"));
     let crumbs = items.iter().find(|v| v["@type"] == "BreadcrumbList").expect("BreadcrumbList");
@@ -110,8 +115,8 @@ async fn article_text_cannot_close_the_json_ld_script() {
 #[tokio::test]
 async fn feeds_list_articles_for_the_site_and_each_section_tag_and_byline() {
     let app = spawn_app().await;
-    let (_, url) = seed(&app).await;
-    for base in ["/", "/section/world/", "/tag/ukraine/", "/author/world-desk/"] {
+    let (_, url) = story(&app).await;
+    for base in ["/", "/section/city/", "/tag/heritage/", "/author/nell-ashdown/"] {
         let r = app.http.get(app.url(&format!("{base}feed.xml"))).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200, "{base}");
         assert_eq!(r.headers()["content-type"], "application/rss+xml; charset=utf-8");
@@ -126,7 +131,7 @@ async fn feeds_list_articles_for_the_site_and_each_section_tag_and_byline() {
         assert_eq!(json["items"][0]["url"], url.as_str());
     }
     assert_eq!(app.get("/section/nope/feed.xml").await.0, 404);
-    assert_eq!(app.get("/section/world/feed.txt").await.0, 404);
+    assert_eq!(app.get("/section/city/feed.txt").await.0, 404);
 
     let first = app.http.get(app.url("/feed.xml")).send().await.unwrap();
     let etag = first.headers()["etag"].clone();
@@ -138,28 +143,28 @@ async fn feeds_list_articles_for_the_site_and_each_section_tag_and_byline() {
 #[tokio::test]
 async fn every_page_advertises_the_three_site_feeds() {
     let app = spawn_app().await;
-    let (path, _) = seed(&app).await;
-    for p in ["/", path.as_str(), "/section/world/", "/no-such-page/"] {
+    let (path, _) = story(&app).await;
+    for p in ["/", path.as_str(), "/section/city/", "/no-such-page/"] {
         let html = app.http.get(app.url(p)).send().await.unwrap().text().await.unwrap();
         let types = attrs(&html, "link[rel=alternate]", "type");
         for t in ["application/rss+xml", "application/atom+xml", "application/feed+json"] {
             assert!(types.iter().any(|x| x == t), "{p}: {types:?}");
         }
     }
-    let (_, section) = app.get("/section/world/").await;
-    assert!(attrs(&section, "link[rel=alternate]", "href").contains(&app.url("/section/world/feed.xml")));
+    let (_, section) = app.get("/section/city/").await;
+    assert!(attrs(&section, "link[rel=alternate]", "href").contains(&app.url("/section/city/feed.xml")));
 }
 
 #[tokio::test]
 async fn sitemaps_and_robots_name_every_article() {
     let app = spawn_app().await;
-    let (_, url) = seed(&app).await;
+    let (_, url) = story(&app).await;
     let (status, sm) = app.get("/sitemap.xml").await;
     assert_eq!(status, 200);
     assert!(sm.contains(&format!("<loc>{url}</loc><lastmod>")), "{sm}");
     assert!(sm.contains("<image:loc>"));
-    assert!(sm.contains(&format!("<loc>{}</loc>", app.url("/section/world/"))));
-    // The seed is from 2022: not news any more.
+    assert!(sm.contains(&format!("<loc>{}</loc>", app.url("/section/city/"))));
+    // The story is from 2025: not news any more.
     let (_, news) = app.get("/news-sitemap.xml").await;
     assert!(!news.contains(&url));
     let email = app.add_user("ed@example.org", dateline::domain::Role::Editor).await;
@@ -181,7 +186,7 @@ async fn sitemaps_and_robots_name_every_article() {
 #[tokio::test]
 async fn oembed_answers_a_card_for_an_article_url() {
     let app = spawn_app().await;
-    let (path, url) = seed(&app).await;
+    let (path, url) = story(&app).await;
     let (_, html) = app.get(&path).await;
     let discovery = attrs(&html, "link[type=\"application/json+oembed\"]", "href").remove(0);
     let r = app.http.get(&discovery).send().await.unwrap();
@@ -189,7 +194,7 @@ async fn oembed_answers_a_card_for_an_article_url() {
     let o: Value = r.json().await.unwrap();
     assert_eq!(o["version"], "1.0");
     assert_eq!(o["type"], "rich");
-    assert!(o["title"].as_str().unwrap().starts_with("Biden"));
+    assert!(o["title"].as_str().unwrap().starts_with("Breakwater"));
     assert!(o["html"].as_str().unwrap().contains(&format!("href=\"{url}\"")));
     assert!(!o["html"].as_str().unwrap().contains("<script") && !o["html"].as_str().unwrap().contains("<iframe"));
     assert_eq!(o["thumbnail_width"], 1200);
@@ -202,7 +207,7 @@ async fn oembed_answers_a_card_for_an_article_url() {
 #[tokio::test]
 async fn the_share_block_links_every_chosen_service_with_the_canonical_url() {
     let app = spawn_app().await;
-    let (path, url) = seed(&app).await;
+    let (path, url) = story(&app).await;
     let (_, html) = app.get(&path).await;
     assert_eq!(texts(&html, "#share-title"), ["Share"]);
     let hrefs = attrs(&html, ".share-links a", "href");
@@ -243,7 +248,7 @@ async fn the_share_block_links_every_chosen_service_with_the_canonical_url() {
 #[tokio::test]
 async fn no_public_page_loads_anything_from_another_origin() {
     let app = spawn_with(true, |_| {}).await;
-    seed(&app).await;
+    story(&app).await;
     let mut queue = vec!["/".to_owned(), "/no-such-page/".to_owned()];
     let mut seen = std::collections::HashSet::new();
     while let Some(path) = queue.pop() {
@@ -294,10 +299,10 @@ async fn no_public_page_loads_anything_from_another_origin() {
 #[tokio::test]
 async fn feeds_carry_summaries_only_when_the_site_says_so() {
     let app = spawn_with(false, |c| c.feeds.full_text = false).await;
-    seed(&app).await;
+    story(&app).await;
     let (_, rss) = app.get("/feed.xml").await;
     assert!(!rss.contains("<content:encoded>"), "{rss}");
-    assert!(rss.contains("<description>U.S. President Joe Biden has tentatively agreed"));
+    assert!(rss.contains("<description>The Breakwater Light at the end of the North Mole"), "{rss}");
     let json: Value = serde_json::from_str(&app.get("/feed.json").await.1).unwrap();
     assert!(json["items"][0].get("content_html").is_none());
     assert!(json["items"][0]["content_text"].is_string());
