@@ -162,6 +162,7 @@ pub async fn run(cfg: Config, args: GenerateArgs) -> anyhow::Result<()> {
             status: Status::Published,
             published_at: Some(start + offset),
             comments_open: true,
+            password: None,
         };
         let search = crate::render::search_doc(&input);
         let w = ArticleWrite {

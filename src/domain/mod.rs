@@ -83,16 +83,85 @@ pub fn parse_slug(raw: &str) -> Result<String, String> {
     if s.len() > 120 {
         return Err("A slug can have at most 120 characters.".into());
     }
-    let ok = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !ok || s.starts_with('-') || s.ends_with('-') || s.contains("--") {
+    let ok = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '%');
+    if !ok || s.starts_with('-') || s.ends_with('-') || s.contains("--") || !escapes_are_utf8(s) {
         return Err("Use lower-case letters, digits and single hyphens only (for example: city-council-vote).".into());
     }
     Ok(s.to_owned())
 }
 
+/// Tells whether every `%` in a slug starts a lower-case escape and the
+/// escapes spell UTF-8: WordPress writes a slug in another script that way
+/// (`%ce%b5%cf%80…`), and an imported page keeps its address.
+fn escapes_are_utf8(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut decoded = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'%' {
+            decoded.push(b[i]);
+            i += 1;
+            continue;
+        }
+        let hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+        if i + 2 >= b.len() || !hex(b[i + 1]) || !hex(b[i + 2]) {
+            return false;
+        }
+        let byte = u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap_or(0);
+        // Only letters of other scripts are escaped; an escaped ASCII byte is not a slug.
+        if byte.is_ascii() {
+            return false;
+        }
+        decoded.push(byte);
+        i += 3;
+    }
+    std::str::from_utf8(&decoded).is_ok()
+}
+
+/// Pages deeper than this are refused.
+pub const PAGE_DEPTH: usize = 5;
+
+/// Checks a page's slug, which may name its parents as WordPress's page
+/// addresses do (`about/history`): slugs joined by `/`, at most
+/// [`PAGE_DEPTH`] of them, the first not a number (those are date archives).
+pub fn parse_page_path(raw: &str) -> Result<String, String> {
+    let s = raw.trim().trim_matches('/');
+    let parts: Vec<&str> = s.split('/').collect();
+    if parts.len() > PAGE_DEPTH {
+        return Err(format!("A page can sit at most {PAGE_DEPTH} levels deep (about/history/…)."));
+    }
+    let checked = parts.iter().map(|p| parse_slug(p)).collect::<Result<Vec<String>, String>>()?;
+    if checked[0].chars().all(|c| c.is_ascii_digit()) {
+        return Err("A page's address cannot start with a number: those are date archives.".into());
+    }
+    if s.len() > 240 {
+        return Err("A page's address can have at most 240 characters.".into());
+    }
+    Ok(checked.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_in_other_scripts_keep_their_escapes() {
+        assert!(parse_slug("%ce%b5%cf%80%ce%af%cf%80%ce%b5%ce%b4%ce%bf-2").is_ok());
+        assert!(parse_slug("%CE%B5").is_err(), "escapes are lower-case, as WordPress writes them");
+        assert!(parse_slug("%ce").is_err(), "half a character");
+        assert!(parse_slug("%2f").is_err(), "an escaped slash (or any ASCII) is not a slug");
+        assert!(parse_slug("a%").is_err());
+    }
+
+    #[test]
+    fn page_slugs_may_name_their_parents() {
+        assert_eq!(parse_page_path("about/history").unwrap(), "about/history");
+        assert_eq!(parse_page_path("/about/").unwrap(), "about");
+        assert!(parse_page_path("about//history").is_err());
+        assert!(parse_page_path("2022/about").is_err());
+        assert!(parse_page_path("a/b/c/d/e/f").is_err());
+        assert!(parse_page_path("About/x").is_err());
+    }
 
     #[test]
     fn clean_text_drops_what_xml_cannot_carry_and_keeps_the_rest() {

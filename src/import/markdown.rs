@@ -38,6 +38,8 @@ pub enum PhotoSource {
 pub struct Prepared {
     pub input: ArticleInput,
     pub photo: Option<Processed>,
+    /// The photo's file name, as the front matter gave it.
+    pub photo_name: Option<String>,
 }
 
 /// Parses and checks one document; `resolve_photo` turns the front matter's `photo` into bytes.
@@ -64,7 +66,8 @@ pub fn prepare(
     };
     let input = to_input(&fm, body, now, photo.is_some());
     let input = input.normalize().map_err(|e| invalid(format!("front matter: {e}")))?;
-    Ok(Prepared { input, photo })
+    let photo_name = fm.photo.as_deref().map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p).to_owned());
+    Ok(Prepared { input, photo, photo_name })
 }
 
 fn to_input(fm: &FrontMatter, body: String, now: DateTime<Utc>, has_photo: bool) -> ArticleInput {
@@ -98,13 +101,21 @@ fn to_input(fm: &FrontMatter, body: String, now: DateTime<Utc>, has_photo: bool)
         status,
         published_at: published_at.or(Some(now)),
         comments_open: fm.comments.unwrap_or(kind == Kind::Article),
+        password: None,
     }
 }
 
 /// Writes a prepared document: stores its photo, then creates or updates the article with its slug.
 pub async fn write(to: &Target<'_>, mut p: Prepared, now: DateTime<Utc>) -> anyhow::Result<Article> {
     if let (Some(processed), Some(photo)) = (&p.photo, p.input.photo.as_mut()) {
-        let m = crate::service::media::save_processed(to.store.as_ref(), to.media_root, processed, None).await?;
+        let m = crate::service::media::save_processed(
+            to.store.as_ref(),
+            to.media_root,
+            processed,
+            p.photo_name.as_deref(),
+            None,
+        )
+        .await?;
         photo.media_id = m.id;
     }
     let slug = p.input.slug.clone().unwrap_or_default();

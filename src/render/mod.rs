@@ -109,6 +109,10 @@ fn format_value(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> R
 /// Builds the indexed text of an article: markup stripped, terms spelled out.
 pub fn search_doc(i: &crate::domain::ArticleInput) -> SearchDoc {
     let strip = |s: &str| s.replace([MARK_START, MARK_END], " ");
+    // A story behind a password is found by its headline alone: no snippet may show its text.
+    if i.password.is_some() {
+        return SearchDoc { headline: strip(&i.headline), ..SearchDoc::default() };
+    }
     let body = match i.body_format {
         crate::domain::BodyFormat::Markdown => markdown::plain_text(&i.body),
         crate::domain::BodyFormat::Html => markdown::html_text(&i.body),

@@ -9,9 +9,13 @@ use super::view::{ArticleView, EntityRef, MetaTag};
 use crate::config::Config;
 use crate::domain::Article;
 
-/// Returns the absolute URL of the social-card crop of an article's photo.
+/// Returns the absolute URL of the social-card crop of an article's photo
+/// (none for a story behind a password: only its headline is shown).
 pub fn card_image(cfg: &Config, a: &Article) -> Option<String> {
-    a.photo.as_ref().map(|p| format!("{}/media/{}/card.jpg", cfg.base_url(), p.media.id.0))
+    a.photo
+        .as_ref()
+        .filter(|_| !a.is_protected())
+        .map(|p| format!("{}/media/{}/card.jpg", cfg.base_url(), p.media.id.0))
 }
 
 /// Builds the Open Graph and Twitter tags of an article page.
@@ -199,7 +203,7 @@ pub fn article_jsonld(cfg: &Config, a: &Article, v: &ArticleView, url: &str, ent
     let base = cfg.base_url();
     let (main, other): (Vec<&EntityRef>, Vec<&EntityRef>) = entities.iter().partition(|e| e.main);
     let mut image = Vec::new();
-    if let Some(p) = &a.photo {
+    if let Some(p) = a.photo.as_ref().filter(|_| !a.is_protected()) {
         image.push(format!("{base}/media/{}/card.jpg", p.media.id.0));
         if let Some(w) = p.media.widths.iter().max() {
             image.push(format!("{base}/media/{}/{w}.jpg", p.media.id.0));
@@ -230,7 +234,7 @@ pub fn article_jsonld(cfg: &Config, a: &Article, v: &ArticleView, url: &str, ent
         dateline: a.dateline.as_deref(),
         article_section: a.section.as_ref().map(|s| s.name.as_str()),
         keywords,
-        is_accessible_for_free: true,
+        is_accessible_for_free: !a.is_protected(),
         in_language: &cfg.site.language,
         about: main.iter().map(|e| entity_thing(base, e)).collect(),
         mentions: other.iter().map(|e| entity_thing(base, e)).collect(),

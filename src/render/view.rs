@@ -180,6 +180,8 @@ pub struct ArticleView {
     pub status: &'static str,
     /// Approved comments (filled in by list pages).
     pub comment_count: u64,
+    /// Readers must give a password: only the headline, byline and dates are shown.
+    pub protected: bool,
 }
 
 /// Renders an article's body as readers get it, before the dateline and paragraph ids.
@@ -191,8 +193,18 @@ pub fn body_html(a: &Article) -> String {
 }
 
 impl ArticleView {
-    /// Builds the full view (body rendered) of an article.
+    /// Builds the full view (body rendered) of an article; of a story behind
+    /// a password, only what anyone may see ([`ArticleView::summary`]).
     pub fn full(a: &Article, tz: Tz) -> ArticleView {
+        if a.is_protected() {
+            return ArticleView::summary(a, tz);
+        }
+        ArticleView::unlocked(a, tz)
+    }
+
+    /// Builds the full view of an article, password or not: for staff, and
+    /// for a reader who gave the password.
+    pub fn unlocked(a: &Article, tz: Tz) -> ArticleView {
         let body = body_html(a);
         let body_html = match &a.dateline {
             Some(place) => markdown::insert_dateline(&body, place),
@@ -201,13 +213,19 @@ impl ArticleView {
         // Numbered after the dateline: it goes into the first paragraph, or makes one of its own
         // only when there is none to number.
         let body_html = markdown::number_paragraphs(&body_html);
-        ArticleView { body_html, ..ArticleView::summary(a, tz) }
+        ArticleView { body_html, ..ArticleView::view(a, tz, false) }
     }
 
-    /// Builds the view of an article in a list (no body).
+    /// Builds the view of an article in a list (no body); of a story behind a
+    /// password, the headline, byline and dates only.
     pub fn summary(a: &Article, tz: Tz) -> ArticleView {
+        ArticleView::view(a, tz, a.is_protected())
+    }
+
+    fn view(a: &Article, tz: Tz, protected: bool) -> ArticleView {
         let headline = markdown::smarten(&a.headline);
         let excerpt = match &a.standfirst {
+            _ if protected => String::new(),
             Some(s) => markdown::smarten(s),
             None => markdown::excerpt(&a.body, 220),
         };
@@ -216,7 +234,7 @@ impl ArticleView {
             url: a.permalink(tz),
             headline_nowidow: markdown::no_widow(&headline),
             headline,
-            standfirst: a.standfirst.as_deref().map(markdown::smarten),
+            standfirst: a.standfirst.as_deref().filter(|_| !protected).map(markdown::smarten),
             excerpt,
             body_html: String::new(),
             section: a
@@ -225,17 +243,19 @@ impl ArticleView {
                 .map(|s| TermView { name: s.name.clone(), url: format!("/section/{}/", s.slug) }),
             tags: terms(&a.tags, "tag"),
             authors: terms(&a.authors, "author"),
-            photo: a.photo.as_ref().map(|p| ImageView::new(p, 960)),
+            photo: a.photo.as_ref().filter(|_| !protected).map(|p| ImageView::new(p, 960)),
             published: a.published_at.map(|t| When::new(t, tz)),
             updated: a.shows_update().then(|| When::new(a.updated_at, tz)),
             corrections: a
                 .corrections
                 .iter()
+                .filter(|_| !protected)
                 .map(|c| CorrectionView { when: When::new(c.created_at, tz), body: c.body.clone() })
                 .collect(),
             comments_open: a.comments_open,
             status: a.status.as_str(),
             comment_count: 0,
+            protected,
         }
     }
 }

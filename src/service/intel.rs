@@ -22,6 +22,10 @@ const CONTEXT: usize = 70;
 /// Reads an article (headline, standfirst and body as readers see them) and
 /// returns what to store. Pure and CPU-bound.
 pub fn annotate(a: &Article, tz: chrono_tz::Tz) -> ArticleIntel {
+    // A story behind a password names no one on entity pages, timelines or quotes.
+    if a.is_protected() {
+        return ArticleIntel::default();
+    }
     let body = crate::render::view::body_html(a);
     let mut blocks = vec![markdown::smarten(&a.headline)];
     blocks.extend(a.standfirst.as_deref().map(markdown::smarten));

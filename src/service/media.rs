@@ -41,11 +41,12 @@ impl Photos {
         self.root.join(m.id.0.to_string())
     }
 
-    /// Processes and stores an uploaded image.
+    /// Processes and stores an uploaded image, keeping the name it came under.
     pub async fn upload(
         &self,
         store: &dyn MediaStore,
         bytes: Vec<u8>,
+        filename: Option<&str>,
         by: Option<UserId>,
     ) -> Result<Media, UploadError> {
         let limits = Limits { max_bytes: self.max_bytes, ..Limits::default() };
@@ -57,15 +58,29 @@ impl Photos {
                 MediaError::TooLarge { .. } => UploadError::TooLarge(e.to_string()),
                 other => UploadError::Refused(other.to_string()),
             })?;
-        save_processed(store, &self.root, &processed, by).await.map_err(UploadError::Internal)
+        save_processed(store, &self.root, &processed, filename, by).await.map_err(UploadError::Internal)
     }
 }
 
-/// Writes processed image files and records them.
+/// Keeps what a file name may hold: its last part, letters, digits, dots,
+/// hyphens and underscores (spaces become hyphens), at most 120 characters.
+pub fn clean_filename(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name).trim();
+    let kept: String = base
+        .chars()
+        .map(|c| if c == ' ' { '-' } else { c })
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(120)
+        .collect();
+    (!kept.is_empty() && !kept.starts_with('.') && kept.contains('.')).then_some(kept)
+}
+
+/// Writes processed image files and records them (with the name the photo came under, if any).
 pub async fn save_processed(
     store: &dyn MediaStore,
     root: &Path,
     p: &Processed,
+    filename: Option<&str>,
     by: Option<UserId>,
 ) -> anyhow::Result<Media> {
     let tmp = root.join(format!("tmp-{}", crate::secret::random_token()));
@@ -82,8 +97,22 @@ pub async fn save_processed(
         widths: p.variants.iter().map(|v| v.width).collect(),
         bytes: p.original.len() as u64,
         created_by: by,
+        filename: filename.and_then(clean_filename),
     };
     let m = store.create_media(&new, Utc::now()).await?;
     tokio::fs::rename(&tmp, root.join(m.id.0.to_string())).await?;
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_keep_their_last_part_and_safe_characters() {
+        assert_eq!(clean_filename("C:\\Users\\ed\\My Photo.JPG").as_deref(), Some("My-Photo.JPG"));
+        assert_eq!(clean_filename("../../etc/passwd"), None, "no extension, no name");
+        assert_eq!(clean_filename("<script>.jpg").as_deref(), Some("script.jpg"));
+        assert_eq!(clean_filename(".hidden.jpg"), None);
+    }
 }

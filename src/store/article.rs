@@ -90,6 +90,8 @@ pub trait ArticleStore: Send + Sync {
     async fn list_revisions(&self, id: ArticleId) -> StoreResult<Vec<Revision>>;
     /// Finds the article an old path now redirects to.
     async fn find_redirect(&self, path: &str) -> StoreResult<Option<ArticleId>>;
+    /// Lists the old paths that redirect to an article, oldest first.
+    async fn list_redirects(&self, id: ArticleId) -> StoreResult<Vec<String>>;
     /// Makes an old path answer with a 301 to an article (kept if the path already has one).
     async fn add_redirect(&self, path: &str, id: ArticleId) -> StoreResult<()>;
     /// Finds a section, tag or byline by slug.

@@ -33,7 +33,7 @@ pub use intel::{
 };
 pub use queue::{Effects, Job, NewJob, NewMail, QueueCounts, QueueStore, MAIL};
 pub use search::{SearchHit, SearchRequest, SearchStore, COUNT_CAP};
-pub use site::{ImportStore, MediaStore, NewMedia, SettingStore, StashStore, SystemStore};
+pub use site::{ImportRecord, ImportStore, MediaStore, NewMedia, SettingStore, StashStore, SystemStore};
 pub use user::{Session, TokenInfo, UserStore};
 
 use crate::config::PoolConfig;

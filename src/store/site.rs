@@ -16,6 +16,8 @@ pub struct NewMedia {
     pub widths: Vec<u32>,
     pub bytes: u64,
     pub created_by: Option<UserId>,
+    /// The name it was uploaded or imported under.
+    pub filename: Option<String>,
 }
 
 /// Stores uploaded images' facts (the files live in the data folder).
@@ -43,14 +45,49 @@ pub trait SettingStore: Send + Sync {
     async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String>;
 }
 
-/// Remembers what each imported item became here, so a second run skips it
-/// and old links find it.
+/// What an imported item became here, and what the import read and wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportRecord {
+    /// The local id (an article's, a comment's) or slug (a term's).
+    pub local: String,
+    /// A digest of the item as the source had it when last imported.
+    pub fingerprint: Option<String>,
+    /// A digest of what the import wrote here, to tell whether editors changed it since.
+    pub written: Option<String>,
+    /// What the item had that the model here keeps another way, as JSON.
+    pub extra: Option<String>,
+}
+
+/// Remembers what each imported item became here, so a second run skips it,
+/// a newer export updates it, and old links find it.
 #[async_trait]
 pub trait ImportStore: Send + Sync {
-    /// Returns what an imported item became here (`source` like `wordpress`, `kind` like `post`).
-    async fn get_import_id(&self, source: &str, kind: &str, external: &str) -> StoreResult<Option<String>>;
-    /// Records what an imported item became here.
-    async fn put_import_id(&self, source: &str, kind: &str, external: &str, local: &str) -> StoreResult<()>;
+    /// Returns what an imported item became here (`source` names the site it
+    /// came from, `kind` is like `post`).
+    async fn get_import(&self, source: &str, kind: &str, external: &str) -> StoreResult<Option<ImportRecord>>;
+    /// Records (or updates) what an imported item became here.
+    async fn put_import(
+        &self,
+        source: &str,
+        kind: &str,
+        external: &str,
+        record: &ImportRecord,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Finds the record of what became this local item (the latest, when several sources made it).
+    async fn get_import_by_local(&self, kind: &str, local: &str) -> StoreResult<Option<ImportRecord>>;
+    /// Finds what an item of any source with this id became (for old links
+    /// such as `/?p=ID`): the one imported first when several sites had it.
+    async fn find_import(&self, kind: &str, external: &str) -> StoreResult<Option<String>>;
+    /// Returns the id of what an imported item became here (`get_import`'s `local`).
+    async fn get_import_id(&self, source: &str, kind: &str, external: &str) -> StoreResult<Option<String>> {
+        Ok(self.get_import(source, kind, external).await?.map(|r| r.local))
+    }
+    /// Records what an imported item became here, with nothing more to remember.
+    async fn put_import_id(&self, source: &str, kind: &str, external: &str, local: &str) -> StoreResult<()> {
+        let record = ImportRecord { local: local.to_owned(), ..ImportRecord::default() };
+        self.put_import(source, kind, external, &record, Utc::now()).await
+    }
 }
 
 /// Keeps forms sent after a login expired, so no typed text is lost.

@@ -281,6 +281,7 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
 /// comments awaiting moderation that only it may see.
 fn personal(h: &HeaderMap) -> bool {
     crate::web::cookie::get(h, crate::web::comments::PENDING_COOKIE).is_some()
+        || crate::web::protected::carries_unlock(h)
 }
 
 fn cacheable(h: &HeaderMap) -> bool {

@@ -11,6 +11,8 @@ use crate::web::error::AppError;
 pub struct FormData {
     pub fields: HashMap<String, String>,
     pub file: Option<Vec<u8>>,
+    /// The name the browser gave the file.
+    pub file_name: Option<String>,
 }
 
 impl FormData {
@@ -28,10 +30,11 @@ pub async fn read_multipart(mut mp: Multipart, file_field: &str, max_field: usiz
     {
         let name = field.name().unwrap_or("").to_owned();
         if name == file_field {
-            let has_name = field.file_name().is_some_and(|n| !n.is_empty());
+            let name = field.file_name().filter(|n| !n.is_empty()).map(str::to_owned);
             let bytes = field.bytes().await.map_err(|_| AppError::TooLarge("The upload is too large.".into()))?;
-            if has_name && !bytes.is_empty() {
+            if name.is_some() && !bytes.is_empty() {
                 out.file = Some(bytes.to_vec());
+                out.file_name = name;
             }
             continue;
         }

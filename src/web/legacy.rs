@@ -8,7 +8,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::ArticleId;
-use crate::import::wordpress::SOURCE;
 use crate::web::error::AppError;
 use crate::web::public::moved;
 use crate::web::AppState;
@@ -35,7 +34,7 @@ pub async fn post_links(State(state): State<AppState>, req: Request, next: Next)
 }
 
 async fn target(state: &AppState, wp_id: &str) -> Result<Option<String>, AppError> {
-    let Some(local) = state.store.get_import_id(SOURCE, "post", wp_id).await? else { return Ok(None) };
+    let Some(local) = state.store.find_import("post", wp_id).await? else { return Ok(None) };
     let Some(a) = state.store.get_article(ArticleId(local.parse().unwrap_or(0))).await? else { return Ok(None) };
     Ok(a.is_public(chrono::Utc::now()).then(|| a.permalink(state.cfg.tz())))
 }
@@ -43,7 +42,7 @@ async fn target(state: &AppState, wp_id: &str) -> Result<Option<String>, AppErro
 /// `/category/parent/child/` → `/section/child/` (or `/tag/child/`).
 pub async fn category(State(state): State<AppState>, Path(rest): Path<String>) -> Result<Response, AppError> {
     let slug = rest.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    let ours = match state.store.get_import_id(SOURCE, "category", slug).await? {
+    let ours = match state.store.find_import("category", slug).await? {
         Some(s) => s,
         None => slug.to_owned(),
     };
@@ -60,7 +59,7 @@ pub async fn category(State(state): State<AppState>, Path(rest): Path<String>) -
 
 /// A tag slug as WordPress spelled it, when ours differs.
 pub async fn tag_slug(state: &AppState, slug: &str) -> Result<Option<String>, AppError> {
-    Ok(state.store.get_import_id(SOURCE, "tag", slug).await?.filter(|ours| ours != slug))
+    Ok(state.store.find_import("tag", slug).await?.filter(|ours| ours != slug))
 }
 
 #[cfg(test)]

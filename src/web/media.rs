@@ -14,6 +14,24 @@ pub async fn show(
     State(state): State<AppState>,
     UrlPath((id, file)): UrlPath<(i64, String)>,
 ) -> Result<Response, AppError> {
+    serve(&state, id, &file, None).await
+}
+
+/// Serves the original under a file name (`/media/{id}/original/{name}`), as
+/// exports link it: a program saving it (WordPress's importer) keeps the name.
+pub async fn show_named(
+    State(state): State<AppState>,
+    UrlPath((id, name)): UrlPath<(i64, String)>,
+) -> Result<Response, AppError> {
+    let safe: String =
+        name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).take(120).collect();
+    if safe.is_empty() || safe.starts_with('.') {
+        return Err(AppError::NotFound);
+    }
+    serve(&state, id, "original", Some(&safe)).await
+}
+
+async fn serve(state: &AppState, id: i64, file: &str, download: Option<&str>) -> Result<Response, AppError> {
     let m = state.store.get_media(MediaId(id)).await?.ok_or(AppError::NotFound)?;
     let (name, mime) = if file == "card.jpg" {
         ("card.jpg".to_owned(), "image/jpeg".to_owned())
@@ -32,12 +50,16 @@ pub async fn show(
         tracing::warn!(path = %path.display(), error = %e, "media file missing");
         AppError::NotFound
     })?;
-    Ok((
+    let mut res = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("image/jpeg"))),
             (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
         ],
         bytes,
     )
-        .into_response())
+        .into_response();
+    if let Some(name) = download.and_then(|n| HeaderValue::from_str(&format!("inline; filename=\"{n}\"")).ok()) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, name);
+    }
+    Ok(res)
 }

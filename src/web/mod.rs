@@ -15,6 +15,7 @@ pub mod legacy;
 pub mod limits;
 pub mod media;
 pub mod metrics;
+pub mod protected;
 pub mod public;
 pub mod search;
 pub mod server;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public)
         .merge(comments::routes(&cfg))
         .merge(search::routes())
+        .merge(protected::routes(&cfg))
         .route("/category/{*rest}", get(legacy::category))
         .nest("/admin", admin::routes(&cfg))
         // People type both; the router knows only the first.
@@ -67,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::show))
         .route("/static/{*path}", get(static_file))
         .route("/media/{id}/{file}", get(media::show))
+        .route("/media/{id}/original/{name}", get(media::show_named))
         .layer(middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))

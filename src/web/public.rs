@@ -239,14 +239,16 @@ async fn show_path(
     headers: axum::http::HeaderMap,
     Query(p): Query<Paging>,
 ) -> Result<Response, AppError> {
-    let path = uri.path();
+    // Browsers may write `%CE%B5` where WordPress wrote `%ce%b5`: one address.
+    let lowered = lower_escapes(uri.path());
+    let path = lowered.as_ref();
     // A path starting with `//` would become a redirect to another host.
     if path.starts_with("//") || path.contains('\\') {
         return Err(AppError::NotFound);
     }
     if !path.ends_with('/') && !path.contains('.') && path.len() < 2048 {
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        if !segs.is_empty() && segs.len() <= 4 && looks_like_public(&segs) {
+        if !segs.is_empty() && segs.len() <= 5 && looks_like_public(&segs) {
             return Ok(moved(&format!("{path}/")));
         }
     }
@@ -261,12 +263,36 @@ async fn show_path(
             crate::web::syndication::comments_feed(&state, path, segs[3]).await
         }
         (1, [None]) => page(&state, path, segs[0]).await,
+        // A page under its parents (`/about/history/`), as WordPress addresses them.
+        (2..=5, [None, ..]) if segs.iter().all(|s| crate::domain::parse_slug(s).is_ok()) => {
+            page(&state, path, &segs.join("/")).await
+        }
         _ => redirect_or_404(&state, path).await,
     }
 }
 
+/// Writes every percent-escape of a path in lower case.
+fn lower_escapes(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.contains('%') {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len());
+    let mut left = 0;
+    for (i, _) in path.match_indices('%') {
+        if i < left {
+            continue;
+        }
+        out.push_str(&path[left..i]);
+        let esc = path.get(i..i + 3).unwrap_or(&path[i..]);
+        out.push_str(&esc.to_ascii_lowercase());
+        left = i + esc.len();
+    }
+    out.push_str(&path[left..]);
+    std::borrow::Cow::Owned(out)
+}
+
 fn looks_like_public(segs: &[&str]) -> bool {
-    segs.iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    segs.iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '%'))
 }
 
 async fn archive(
@@ -316,16 +342,27 @@ async fn article(
         Some(a) if a.is_public(now) => {
             let canonical = a.permalink(state.cfg.tz());
             if canonical != path {
+                // Another story may have had this very address (a merged site's post, now `slug-2`).
+                if let Some(id) = state.store.find_redirect(path).await?.filter(|id| *id != a.id) {
+                    return target(state, id).await;
+                }
                 return Ok(moved(&canonical));
             }
             let page = p.number()? as usize;
+            // A story behind a password: the same locked page for everyone
+            // (cacheable), the whole story only for the browser that gave it.
+            let unlocked = crate::web::protected::unlocked(state, &a, headers);
+            if !unlocked {
+                return crate::web::protected::show_locked(state, &a, None, StatusCode::OK).await;
+            }
             // Only a browser told it has comments awaiting moderation gets a
             // personal page (the cache layer lets such requests through).
             let pending = crate::web::cookie::get(headers, crate::web::comments::PENDING_COOKIE).is_some();
             let visitor = if pending { crate::web::comments::visitor_of(headers) } else { None };
-            let form = crate::web::comments::FormState::default();
+            let unlock = crate::web::protected::token_of(&a, headers).unwrap_or_default();
+            let form = crate::web::comments::FormState { unlock, ..Default::default() };
             let mut res = render_article(state, &a, page, visitor.as_deref(), form).await?;
-            if pending {
+            if pending || a.is_protected() {
                 res.headers_mut().insert("x-robots-tag", HeaderValue::from_static("noindex"));
                 res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
             }
@@ -346,13 +383,16 @@ pub async fn render_article(
 ) -> Result<Response, AppError> {
     let cfg = &state.cfg;
     let canonical = a.permalink(cfg.tz());
-    let view = ArticleView::full(a, cfg.tz());
+    // Callers render a story behind a password only for a browser that gave it.
+    let view = ArticleView::unlocked(a, cfg.tz());
     let url = format!("{}{}", cfg.base_url(), canonical);
     let mut layout = layout(state, view.headline.clone(), Some(view.excerpt.clone())).await;
     layout.canonical = Some(url.clone());
     layout.meta = crate::render::seo::article_meta(cfg, a, &view, &url);
     let (entities, related) = crate::web::intel::article_extras(state, a).await?;
-    layout.jsonld = Some(crate::render::seo::article_jsonld(cfg, a, &view, &url, &entities));
+    if !a.is_protected() {
+        layout.jsonld = Some(crate::render::seo::article_jsonld(cfg, a, &view, &url, &entities));
+    }
     layout.oembed = Some(format!("{}/oembed?url={}&format=json", cfg.base_url(), crate::web::auth::urlencode(&url)));
     layout.feeds.push(FeedLink {
         mime: "application/rss+xml",

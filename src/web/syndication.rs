@@ -325,7 +325,7 @@ async fn show_oembed(State(state): State<AppState>, Query(q): Query<OembedQuery>
         escape(&v.excerpt),
         escape(&state.cfg.site.title)
     );
-    let thumb = a.photo.as_ref().map(|p| format!("{base}/media/{}/card.jpg", p.media.id.0));
+    let thumb = crate::render::seo::card_image(&state.cfg, &a);
     let body = Oembed {
         version: "1.0",
         kind: "rich",
@@ -425,7 +425,12 @@ struct CommentItem {
 
 /// The feed of an article's approved comments (`…/slug/comments.xml`).
 pub async fn comments_feed(state: &AppState, path: &str, slug: &str) -> Result<Response, AppError> {
-    let a = state.store.get_article_by_slug(Kind::Article, slug).await?.filter(|a| a.is_public(Utc::now()));
+    // The comments of a story behind a password are for those who gave it.
+    let a = state
+        .store
+        .get_article_by_slug(Kind::Article, slug)
+        .await?
+        .filter(|a| a.is_public(Utc::now()) && !a.is_protected());
     let a = a.ok_or(AppError::NotFound)?;
     let tz = state.cfg.tz();
     let article_path = a.permalink(tz);

@@ -46,14 +46,14 @@ def site_env() -> dict:
     return dict(os.environ, **SITE_ENV)
 
 
-def cli(data: str, *args: str) -> str:
+def cli(data: str, *args: str, env: dict | None = None) -> str:
     """Runs a `dateline` command on the data folder; returns its standard output."""
-    return subprocess.run([BINARY, "--data", data, *args], check=True, capture_output=True, env=site_env(),
+    return subprocess.run([BINARY, "--data", data, *args], check=True, capture_output=True, env=env or site_env(),
                           text=True).stdout
 
 
 @contextlib.contextmanager
-def serve(data: str):
+def serve(data: str, env: dict | None = None):
     """Serves the data folder on a free port until the block ends; yields the base URL."""
     assert BINARY.exists(), f"build the binary first ({BINARY})"
     port = free_port()
@@ -61,7 +61,7 @@ def serve(data: str):
         [BINARY, "--data", data, "serve", "--no-demo", "--listen", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=site_env(),
+        env=env or site_env(),
     )
     base = f"http://127.0.0.1:{port}"
     try:

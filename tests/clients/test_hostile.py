@@ -25,6 +25,7 @@ hold every article get all three)."""
 from __future__ import annotations
 
 import collections
+import html
 import concurrent.futures
 import dataclasses
 import json
@@ -262,6 +263,11 @@ def raw_markdown(run: Run, folder: pathlib.Path) -> list[pathlib.Path]:
     return files
 
 
+def html_text(text: str) -> str:
+    """Text as WordPress stores it in a title or a term's name: HTML."""
+    return html.escape(text, quote=False)
+
+
 def write_wxr(run: Run, plans: list[ArticlePlan], path: pathlib.Path) -> None:
     w = Wxr()
     comment_id = 1
@@ -273,9 +279,10 @@ def write_wxr(run: Run, plans: list[ArticlePlan], path: pathlib.Path) -> None:
         byline = f["authors"][:1]
         login = f"hxwp{j:03d}"
         w.author(login, f"{login}@example.org", byline[0].tagged() if byline else "WordPress Desk")
-        cats = ([("category", f"hx-wp-cat-{j}", f["section"][0].tagged())] if f["section"] else
+        # WordPress keeps titles and term names as HTML: the text typed is written escaped.
+        cats = ([("category", f"hx-wp-cat-{j}", html_text(f["section"][0].tagged()))] if f["section"] else
                 [("category", "hostile", "Hostile")])
-        cats += [("post_tag", f"hx-wp-tag-{e.idx}", e.tagged()) for e in f["tags"]]
+        cats += [("post_tag", f"hx-wp-tag-{e.idx}", html_text(e.tagged())) for e in f["tags"]]
         cats.append(("post_tag", f"hxbatch-wp-{j // 20}", f"hxbatch wp {j // 20}"))
         comments = []
         for e in p.pack:
@@ -286,7 +293,7 @@ def write_wxr(run: Run, plans: list[ArticlePlan], path: pathlib.Path) -> None:
                              "content": e.tagged(), "email": f"wp{e.idx}@example.org"})
             p.comments.append((None, e, "wp-comment"))
             comment_id += 1
-        w.post(post_id=j + 1, title=joined(f["headline"]), slug=p.slug, creator=login,
+        w.post(post_id=j + 1, title=html_text(joined(f["headline"])), slug=p.slug, creator=login,
                content=html_body(f["body"]), excerpt=joined(f["standfirst"]),
                date=f"2024-04-01 {j // 60:02d}:{j % 60:02d}:00", categories=cats, comments=comments)
         p.fields = {k: v for k, v in f.items() if k not in ("caption", "credit", "alt", "dateline")}

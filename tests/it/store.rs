@@ -94,6 +94,7 @@ fn input(headline: &str) -> ArticleInput {
         status: Status::Published,
         published_at: Some(Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()),
         comments_open: true,
+        password: None,
     }
     .normalize()
     .unwrap()
@@ -113,6 +114,7 @@ mod cases {
                     widths: vec![480, 960, 1600],
                     bytes: 10,
                     created_by: None,
+                    filename: Some("tram.jpg".into()),
                 },
                 now,
             )

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{BodyFormat, Kind, MediaId, Status};
-use crate::domain::{parse_slug, slugify, FieldErrors};
+use crate::domain::{parse_page_path, parse_slug, slugify, FieldErrors};
 
 /// The lead photo fields of an edit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +39,10 @@ pub struct ArticleInput {
     pub status: Status,
     pub published_at: Option<DateTime<Utc>>,
     pub comments_open: bool,
+    /// Readers must give it to read the story (WordPress's post password);
+    /// anyone may see the headline.
+    #[serde(default)]
+    pub password: Option<String>,
 }
 
 /// Field length limits; over-long input is refused, never cut.
@@ -54,6 +58,7 @@ pub mod limits {
     pub const CREDIT: usize = 200;
     pub const ALT: usize = 300;
     pub const CORRECTION: usize = 2_000;
+    pub const PASSWORD: usize = 255;
 }
 
 /// Records an error when `value` is longer than `max` characters.
@@ -74,7 +79,7 @@ impl ArticleInput {
         }
         too_long(&mut e, "headline", &self.headline, limits::HEADLINE);
         self.slug = match self.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => match parse_slug(s) {
+            Some(s) => match if self.kind == Kind::Page { parse_page_path(s) } else { parse_slug(s) } {
                 Ok(s) => Some(s),
                 Err(m) => {
                     e.add("slug", m);
@@ -87,6 +92,9 @@ impl ArticleInput {
             e.add("slug", "Enter a slug: the headline has no letters or digits to make one from.");
         }
         self.standfirst = clean_opt(self.standfirst);
+        // Spaces are part of a password; only an empty one means none.
+        self.password = self.password.filter(|p| !p.is_empty());
+        too_long(&mut e, "password", self.password.as_deref().unwrap_or(""), limits::PASSWORD);
         self.dateline = clean_opt(self.dateline);
         self.section = clean_opt(self.section);
         too_long(&mut e, "standfirst", self.standfirst.as_deref().unwrap_or(""), limits::STANDFIRST);

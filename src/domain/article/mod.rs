@@ -148,6 +148,8 @@ pub struct Media {
     pub height: u32,
     /// Widths of the resized JPEG variants that exist.
     pub widths: Vec<u32>,
+    /// The name it was uploaded or imported under (kept for exports).
+    pub filename: Option<String>,
 }
 
 impl Media {
@@ -199,6 +201,8 @@ pub struct Article {
     pub comments_open: bool,
     pub created_by: Option<UserId>,
     pub corrections: Vec<Correction>,
+    /// Readers must give it to read the story; None for most.
+    pub password: Option<String>,
 }
 
 impl Article {
@@ -239,7 +243,13 @@ impl Article {
             status: self.status,
             published_at: self.published_at,
             comments_open: self.comments_open,
+            password: self.password.clone(),
         }
+    }
+
+    /// Tells whether readers must give a password to read the story.
+    pub fn is_protected(&self) -> bool {
+        self.password.is_some()
     }
 }
 
@@ -285,6 +295,7 @@ mod tests {
             status: Status::Draft,
             published_at: None,
             comments_open: true,
+            password: None,
         }
     }
 
@@ -318,6 +329,7 @@ mod tests {
             comments_open: true,
             created_by: None,
             corrections: vec![],
+            password: None,
         };
         assert!(!art_at(now + chrono::Duration::minutes(1)).is_public(now));
         assert!(art_at(now - chrono::Duration::minutes(1)).is_public(now));

@@ -143,6 +143,7 @@ mod tests {
             comments_open: true,
             created_by: Some(UserId(9)),
             corrections: vec![],
+            password: None,
         };
         let a = user(Role::Author, 1);
         assert_eq!(may_save(&a, Some(&art), Status::Draft), Err(Denied::NotYours));

@@ -19,6 +19,12 @@ static BARE_URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^\s*(https?
 static PRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<pre[\s>].*?</pre>").unwrap());
 static OTHER_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[/?([a-z_][a-z0-9_-]*)[^\]]*\]").unwrap());
 
+/// Turns HTML text (WordPress keeps titles, excerpts and term names as HTML:
+/// `Media &amp; Text`) into plain text, once.
+pub fn decode(html: &str) -> String {
+    html_escape::decode_html_entities(html).into_owned()
+}
+
 /// Tags that start a block: a chunk starting with one is not wrapped in `<p>`.
 const BLOCK_TAGS: &[&str] = &[
     "address",

@@ -3,12 +3,18 @@
 //! The file is read twice, as a stream. The first pass checks all of it
 //! (a malformed file stops with its line and column before anything is
 //! written) and keeps the small things later items refer to: authors,
-//! categories, attachments. The second pass writes. Every item written is
-//! recorded with its WordPress id (`import_ids`), so a second run adds
-//! nothing and an interrupted run resumes where it stopped.
+//! categories, attachments, the site's own facts. The second pass writes.
+//!
+//! Every item written is recorded (`import_ids`) under the site it came from
+//! (its address, or for a file that names none the file's own digest) and its
+//! id there (or its GUID, for files without ids), so a second site never
+//! collides with the first, a second run of the same file adds nothing, an
+//! interrupted run resumes, and a newer export of the same site updates what
+//! changed there while keeping what editors changed here (see `post`).
 
 pub mod content;
 pub mod export;
+mod post;
 pub mod wxr;
 
 use std::collections::{BTreeMap, HashMap};
@@ -19,14 +25,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
-use crate::domain::{
-    ArticleId, ArticleInput, BodyFormat, CommentId, CommentStatus, Kind, PhotoInput, Role, Status, Term,
-};
-use crate::store::{Effects, NewComment, Store};
-use wxr::{Entry, WpItem, WxrReader};
+use crate::domain::{Kind, PhotoInput, Role, Status, Term};
+use crate::store::Store;
+use wxr::{Entry, WxrReader};
 
-/// The `source` under which WordPress ids are recorded.
-pub const SOURCE: &str = "wordpress";
+/// The `source` under which imports before sites were told apart recorded
+/// their WordPress ids; a re-run of such an import still finds them.
+pub const LEGACY_SOURCE: &str = "wordpress";
 
 /// Why an import stopped before writing anything (or while writing).
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +60,12 @@ pub struct Options {
 pub struct Report {
     pub imported: BTreeMap<&'static str, u64>,
     pub already: BTreeMap<&'static str, u64>,
+    /// Items changed on the old site since the last import, updated here.
+    pub updated: BTreeMap<&'static str, u64>,
+    /// Items changed on both sides since the last import: editors' version kept.
+    pub conflicts: Vec<String>,
+    /// The site the file came from: its name, tagline, address and time zone.
+    pub site: SiteFacts,
     /// (what, why)
     pub skipped: Vec<(String, String)>,
     pub not_understood: Vec<String>,
@@ -64,7 +75,22 @@ pub struct Report {
     pub other_types: BTreeMap<String, u64>,
 }
 
+/// What the export says about the site it came from.
+#[derive(Debug, Default, Clone)]
+pub struct SiteFacts {
+    pub title: String,
+    pub tagline: String,
+    pub url: String,
+    /// The time zone the file names, or the one its posts' dates agree with.
+    pub timezone: Option<String>,
+    /// True when the time zone was worked out from the posts' dates.
+    pub timezone_guessed: bool,
+}
+
 impl Report {
+    fn update(&mut self, what: &'static str) {
+        *self.updated.entry(what).or_default() += 1;
+    }
     fn count(&mut self, what: &'static str) {
         *self.imported.entry(what).or_default() += 1;
     }
@@ -86,9 +112,15 @@ pub trait Progress {
 #[derive(Default)]
 struct Scan {
     items: u64,
+    /// Names the site the file came from, for `import_ids`.
+    source: String,
+    site: SiteFacts,
     authors: HashMap<String, wxr::WpAuthor>,
     categories: Vec<wxr::WpTerm>,
     tags: Vec<wxr::WpTerm>,
+    /// (domain, slug) → the term's name as the channel lists it, which is
+    /// the one name WordPress keeps for a slug (items may spell it otherwise).
+    term_names: HashMap<(String, String), String>,
     /// Attachment id → (URL, alt text, caption).
     attachments: HashMap<i64, (String, String, String)>,
 }
@@ -106,6 +138,7 @@ fn malformed(file: &Path, e: wxr::WxrError) -> WpImportError {
 fn scan(file: &Path) -> Result<Scan, WpImportError> {
     let mut r = open(file)?;
     let mut s = Scan::default();
+    let mut evidence: Vec<ZoneEvidence> = Vec::new();
     while let Some(entry) = r.next_entry().map_err(|e| malformed(file, e))? {
         match entry {
             Entry::Author(a) => {
@@ -115,6 +148,9 @@ fn scan(file: &Path) -> Result<Scan, WpImportError> {
             Entry::Tag(t) => s.tags.push(t),
             Entry::Item(i) => {
                 s.items += 1;
+                if evidence.len() < 1000 {
+                    evidence.extend(zone_evidence(&i));
+                }
                 if i.post_type == "attachment" {
                     let alt = i.meta("_wp_attachment_image_alt").unwrap_or("").to_owned();
                     s.attachments.insert(i.id, (i.attachment_url.clone(), alt, i.excerpt.clone()));
@@ -128,7 +164,98 @@ fn scan(file: &Path) -> Result<Scan, WpImportError> {
             wxr::WxrError { offset: 0, message: "no <wp:wxr_version>: this is RSS, not a WordPress export".into() },
         ));
     }
+    let listed = s.categories.iter().map(|t| ("category", t)).chain(s.tags.iter().map(|t| ("post_tag", t)));
+    s.term_names = listed.map(|(d, t)| ((d.to_owned(), t.slug.clone()), content::decode(&t.name))).collect();
+    let url = [&r.base_url, &r.base_site_url].into_iter().find(|u| !u.trim().is_empty()).cloned().unwrap_or_default();
+    s.source = site_source(&url, file)?;
+    let named = r.timezone.parse::<chrono_tz::Tz>().ok().map(|t| t.name().to_owned());
+    let guessed = if named.is_none() { guess_timezone(&evidence) } else { None };
+    s.site = SiteFacts {
+        title: content::decode(&r.title),
+        tagline: content::decode(&r.description),
+        url,
+        timezone_guessed: guessed.is_some(),
+        timezone: named.or(guessed),
+    };
     Ok(s)
+}
+
+/// Names the site an export came from: `wordpress:` and its address without
+/// scheme or trailing slash (so http and https are one site), or, for a file
+/// that names no address, `wordpress:file:` and a digest of the file.
+fn site_source(url: &str, file: &Path) -> Result<String, WpImportError> {
+    let u = url.trim();
+    if !u.is_empty() {
+        let rest = u.split_once("://").map_or(u, |(_, r)| r);
+        return Ok(format!("wordpress:{}", rest.trim_end_matches('/').to_lowercase()));
+    }
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    let mut f = File::open(file).map_err(|source| WpImportError::Read { file: file.to_owned(), source })?;
+    std::io::copy(&mut f, &mut hasher).map_err(|source| WpImportError::Read { file: file.to_owned(), source })?;
+    Ok(format!("wordpress:file:{}", hex::encode(&hasher.finalize()[..12])))
+}
+
+/// What an item says about the site's time zone: its UTC time, and the
+/// local date and time the site gave it (when the file has both), or the
+/// local day its dated address shows.
+#[derive(Debug, Clone, Copy)]
+enum ZoneEvidence {
+    Time { local: NaiveDateTime, utc: NaiveDateTime },
+    Day { day: chrono::NaiveDate, utc: NaiveDateTime },
+}
+
+fn zone_evidence(i: &wxr::WpItem) -> Vec<ZoneEvidence> {
+    let parse = |s: &str| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S").ok();
+    let Some(utc) = parse(&i.date_gmt).filter(|_| !i.date_gmt.starts_with("0000")) else { return Vec::new() };
+    let mut out = Vec::new();
+    if let Some(local) = parse(&i.date).filter(|_| !i.date.starts_with("0000")) {
+        out.push(ZoneEvidence::Time { local, utc });
+    }
+    if i.status == "publish" {
+        if let Some((day, _)) = old_path(&i.link).as_deref().and_then(export::dated_path) {
+            out.push(ZoneEvidence::Day { day, utc });
+        }
+    }
+    out
+}
+
+/// Zones tried first when several agree equally (the ones newsrooms use most).
+const COMMON_ZONES: &[&str] = &[
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Australia/Sydney",
+    "Asia/Tokyo",
+    "UTC",
+];
+
+/// Works out the site's time zone from its posts: the zone that agrees with
+/// most of their local times and address dates (common zones first among
+/// equals), when it agrees with at least four in five.
+fn guess_timezone(evidence: &[ZoneEvidence]) -> Option<String> {
+    if evidence.is_empty() {
+        return None;
+    }
+    let agrees = |tz: chrono_tz::Tz, e: &ZoneEvidence| match *e {
+        ZoneEvidence::Time { local, utc } => Utc.from_utc_datetime(&utc).with_timezone(&tz).naive_local() == local,
+        ZoneEvidence::Day { day, utc } => Utc.from_utc_datetime(&utc).with_timezone(&tz).date_naive() == day,
+    };
+    let common = COMMON_ZONES.iter().filter_map(|z| z.parse::<chrono_tz::Tz>().ok());
+    let rest =
+        chrono_tz::TZ_VARIANTS.iter().copied().filter(|z| z.name().contains('/') && !z.name().starts_with("Etc/"));
+    let mut best: Option<(usize, chrono_tz::Tz)> = None;
+    for tz in common.chain(rest) {
+        let n = evidence.iter().filter(|e| agrees(tz, e)).count();
+        if best.is_none_or(|(m, _)| n > m) {
+            best = Some((n, tz));
+        }
+    }
+    best.filter(|(n, _)| *n * 5 >= evidence.len() * 4).map(|(_, tz)| tz.name().to_owned())
 }
 
 /// Reads a WordPress date: the GMT one when set, else the local one in the site's zone.
@@ -162,6 +289,12 @@ fn status(s: &str) -> Option<Status> {
     })
 }
 
+/// Reads what an export says about its site (a pass over the whole file,
+/// which also checks it reads to its end).
+pub fn site_facts(file: &Path) -> Result<SiteFacts, WpImportError> {
+    Ok(scan(file)?.site)
+}
+
 /// Imports a WXR file. Nothing is written if the file does not read to its end.
 pub async fn import(
     store: &Arc<dyn Store>,
@@ -170,44 +303,19 @@ pub async fn import(
     progress: &dyn Progress,
 ) -> Result<Report, WpImportError> {
     let scan = scan(file)?;
-    let mut report = Report::default();
+    let mut report = Report { site: scan.site.clone(), ..Report::default() };
     progress.start(scan.items);
-    let now = Utc::now();
-
-    for a in scan.authors.values() {
-        if store.get_import_id(SOURCE, "author", &a.login).await.map_err(anyhow::Error::from)?.is_some() {
-            report.again("authors");
-            continue;
-        }
-        let name = if a.display_name.trim().is_empty() { a.login.clone() } else { a.display_name.clone() };
-        let user = match crate::domain::parse_email(&a.email) {
-            Ok(email) => match store.get_user_by_email(&email).await.map_err(anyhow::Error::from)? {
-                Some(u) => u,
-                None => {
-                    // No password: an admin sets one (`dateline user`) if they are to log in.
-                    let name: String = name.chars().take(crate::domain::MAX_USER_NAME).collect();
-                    let new =
-                        crate::domain::NewUser { email, name, role: Role::Author.as_str().into(), password: None };
-                    crate::service::account::create_user(store.as_ref(), new, now).await.map_err(anyhow::Error::from)?
-                }
-            },
-            Err(_) => {
-                report.skip(format!("author {}", a.login), "no usable email; their byline is kept");
-                continue;
-            }
-        };
-        store.put_import_id(SOURCE, "author", &a.login, &user.id.0.to_string()).await.map_err(anyhow::Error::from)?;
-        report.count("authors");
-    }
+    let src = scan.source.as_str();
+    import_authors(store, &scan, &mut report).await?;
     // Sections and tags are made as posts use them; remember how WordPress spelled their slugs.
     for (kind, what, terms) in [("category", "categories", &scan.categories), ("tag", "tags", &scan.tags)] {
         for t in terms.iter() {
-            let Some(ours) = Term::from_name(&t.name) else { continue };
-            if store.get_import_id(SOURCE, kind, &t.slug).await.map_err(anyhow::Error::from)?.is_some() {
+            let Some(ours) = Term::from_name(&content::decode(&t.name)) else { continue };
+            if store.get_import_id(src, kind, &t.slug).await.map_err(anyhow::Error::from)?.is_some() {
                 report.again(what);
                 continue;
             }
-            store.put_import_id(SOURCE, kind, &t.slug, &ours.slug).await.map_err(anyhow::Error::from)?;
+            store.put_import_id(src, kind, &t.slug, &ours.slug).await.map_err(anyhow::Error::from)?;
             report.count(what);
         }
     }
@@ -226,11 +334,11 @@ pub async fn import(
                 continue;
             }
         };
-        import_item(store, opts, &scan, &gallery, &item, kind, &mut report).await?;
+        post::import_item(store, opts, &scan, &gallery, &item, kind, &mut report).await?;
     }
     // Comments and redirects came in without notices of their own: one for
     // everything tells a running server (and its other nodes) at once.
-    if !report.imported.is_empty() {
+    if !report.imported.is_empty() || !report.updated.is_empty() {
         store
             .log_change(&crate::domain::change::Notice::everything(), Utc::now())
             .await
@@ -239,135 +347,36 @@ pub async fn import(
     Ok(report)
 }
 
-#[allow(clippy::too_many_lines)]
-async fn import_item(
-    store: &Arc<dyn Store>,
-    opts: &Options,
-    scan: &Scan,
-    gallery: &HashMap<i64, String>,
-    item: &WpItem,
-    kind: Kind,
-    report: &mut Report,
-) -> Result<(), WpImportError> {
-    let what = if kind == Kind::Page { "pages" } else { "posts" };
-    let label = format!("{} {} {:?}", kind.as_str(), item.id, item.title);
-    let Some(status) = status(&item.status) else {
-        report.skip(label, format!("status {:?} is not imported", item.status));
-        return Ok(());
-    };
-    let key = item.id.to_string();
-    let article_id = match store.get_import_id(SOURCE, "post", &key).await.map_err(anyhow::Error::from)? {
-        Some(id) => {
-            report.again(what);
-            ArticleId(id.parse().unwrap_or(0))
-        }
-        None => {
-            let mut notes = content::Notes::default();
-            let body = content::to_html(&item.content, gallery, &mut notes);
-            for n in notes.unknown_shortcodes {
-                report.not_understood.push(format!("{label}: shortcode [{n}] left as text"));
-            }
-            let status = if item.password.is_empty() { status } else { Status::Unpublished };
-            if !item.password.is_empty() {
-                report.not_understood.push(format!("{label}: password-protected, imported unpublished"));
-            }
-            let published_at = when(&item.date_gmt, &item.date, opts.tz).filter(|_| status != Status::Draft);
-            // The first category is the section; further ones are kept as tags.
-            let mut categories = item.terms.iter().filter(|(d, _, _)| d == "category").map(|(_, _, n)| n.clone());
-            let section = categories.next();
-            let mut tags: Vec<String> = categories.collect();
-            for (_, _, n) in item.terms.iter().filter(|(d, _, _)| d == "post_tag") {
-                if !tags.contains(n) {
-                    tags.push(n.clone());
-                }
-            }
-            let byline = scan.authors.get(&item.creator).map(|a| a.display_name.clone()).filter(|n| !n.is_empty());
-            let excerpt = content::comment_text(&item.excerpt);
-            let mut input = ArticleInput {
-                kind,
-                slug: Some(item.name.clone()).filter(|s| crate::domain::parse_slug(s).is_ok()),
-                headline: if item.title.trim().is_empty() { "(no title)".into() } else { item.title.clone() },
-                standfirst: Some(excerpt).filter(|e| !e.is_empty() && e.chars().count() <= 600),
-                body: if body.trim().is_empty() { "<p></p>".into() } else { body },
-                body_format: BodyFormat::Html,
-                dateline: None,
-                section: if kind == Kind::Article { section } else { None },
-                tags: if kind == Kind::Article { tags } else { Vec::new() },
-                authors: byline.or_else(|| Some(item.creator.clone()).filter(|c| !c.is_empty())).into_iter().collect(),
-                photo: None,
-                status,
-                published_at,
-                comments_open: item.comment_status == "open",
-            };
-            if let Some(thumb) = item.meta("_thumbnail_id").and_then(|t| t.trim().parse::<i64>().ok()) {
-                input.photo = photo(store, opts, scan, thumb, report).await?;
-            }
-            if item.sticky {
-                report.not_understood.push(format!("{label}: sticky (Dateline orders by date)"));
-            }
-            let saved = opts.articles.save(None, None, input, Utc::now()).await;
-            let a = match saved {
-                Ok(a) => a,
-                Err(e) => {
-                    report.skip(label, e.to_string());
-                    return Ok(());
-                }
-            };
-            store.put_import_id(SOURCE, "post", &key, &a.id.0.to_string()).await.map_err(anyhow::Error::from)?;
-            // The old address answers with a 301 when it is not the new one.
-            if let Some(old) = old_path(&item.link).filter(|p| *p != a.permalink(opts.tz)) {
-                store.add_redirect(&old, a.id).await.map_err(anyhow::Error::from)?;
-            }
-            report.count(what);
-            a.id
-        }
-    };
-    let mut comments: Vec<&wxr::WpComment> = item.comments.iter().collect();
-    comments.sort_by_key(|c| c.id);
-    for c in comments {
-        let key = c.id.to_string();
-        if store.get_import_id(SOURCE, "comment", &key).await.map_err(anyhow::Error::from)?.is_some() {
-            report.again("comments");
+/// Makes an account for each author of the old site (no password: an admin
+/// sets one with `dateline user` if they are to log in), or finds theirs.
+async fn import_authors(store: &Arc<dyn Store>, scan: &Scan, report: &mut Report) -> Result<(), WpImportError> {
+    let now = Utc::now();
+    for a in scan.authors.values() {
+        if store.get_import_id(&scan.source, "author", &a.login).await.map_err(anyhow::Error::from)?.is_some() {
+            report.again("authors");
             continue;
         }
-        if !c.kind.is_empty() && c.kind != "comment" {
-            report.skip(format!("comment {} on {label}", c.id), format!("{}s are not imported", c.kind));
-            continue;
-        }
-        let status = match c.approved.as_str() {
-            "1" => CommentStatus::Approved,
-            "spam" => CommentStatus::Spam,
-            "trash" => CommentStatus::Trash,
-            _ => CommentStatus::Pending,
+        let name = if a.display_name.trim().is_empty() { a.login.clone() } else { a.display_name.clone() };
+        let user = match crate::domain::parse_email(&a.email) {
+            Ok(email) => match store.get_user_by_email(&email).await.map_err(anyhow::Error::from)? {
+                Some(u) => u,
+                None => {
+                    let name: String = name.chars().take(crate::domain::MAX_USER_NAME).collect();
+                    let new =
+                        crate::domain::NewUser { email, name, role: Role::Author.as_str().into(), password: None };
+                    crate::service::account::create_user(store.as_ref(), new, now).await.map_err(anyhow::Error::from)?
+                }
+            },
+            Err(_) => {
+                report.skip(format!("author {}", a.login), "no usable email; their byline is kept");
+                continue;
+            }
         };
-        let parent = if c.parent > 0 {
-            store
-                .get_import_id(SOURCE, "comment", &c.parent.to_string())
-                .await
-                .map_err(anyhow::Error::from)?
-                .and_then(|id| id.parse().ok())
-                .map(CommentId)
-        } else {
-            None
-        };
-        let new = NewComment {
-            article_id,
-            parent_id: parent,
-            author_name: if c.author.trim().is_empty() { "Anonymous".into() } else { c.author.trim().to_owned() },
-            author_email: c.email.trim().to_lowercase(),
-            author_url: Some(c.url.trim().to_owned()).filter(|u| u.starts_with("http://") || u.starts_with("https://")),
-            body: content::comment_text(&c.content),
-            status,
-            visitor: None,
-            ip: c.ip.clone(),
-            spam_score: None,
-            notify: false,
-            staff: false,
-        };
-        let at = when(&c.date_gmt, &c.date, opts.tz).unwrap_or_else(Utc::now);
-        let saved = store.create_comment(&new, &Effects::default(), at).await.map_err(anyhow::Error::from)?;
-        store.put_import_id(SOURCE, "comment", &key, &saved.id.0.to_string()).await.map_err(anyhow::Error::from)?;
-        report.count("comments");
+        store
+            .put_import_id(&scan.source, "author", &a.login, &user.id.0.to_string())
+            .await
+            .map_err(anyhow::Error::from)?;
+        report.count("authors");
     }
     Ok(())
 }
@@ -417,7 +426,8 @@ async fn photo(
             return Ok(None);
         }
     };
-    let m = crate::service::media::save_processed(store.as_ref(), &opts.media_root, &processed, None).await?;
+    let name = rel.rsplit('/').next();
+    let m = crate::service::media::save_processed(store.as_ref(), &opts.media_root, &processed, name, None).await?;
     report.count("images");
     let caption = content::comment_text(caption);
     Ok(Some(PhotoInput {

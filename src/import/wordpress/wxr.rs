@@ -114,6 +114,13 @@ pub struct WxrReader<R: BufRead> {
     item_term: (String, String),
     /// The old site's address (`wp:base_blog_url`).
     pub base_url: String,
+    /// The old site's own address (`wp:base_site_url`; a network's main site for a sub-site).
+    pub base_site_url: String,
+    /// The site's name and tagline (the channel's title and description).
+    pub title: String,
+    pub description: String,
+    /// The site's time zone, when the file names it (Dateline's exports do).
+    pub timezone: String,
     pub version: String,
     seen_rss: bool,
 }
@@ -138,6 +145,10 @@ impl<R: BufRead> WxrReader<R> {
             meta_key: String::new(),
             item_term: (String::new(), String::new()),
             base_url: String::new(),
+            base_site_url: String::new(),
+            title: String::new(),
+            description: String::new(),
+            timezone: String::new(),
             version: String::new(),
             seen_rss: false,
         }
@@ -193,6 +204,10 @@ impl<R: BufRead> WxrReader<R> {
         match (parent, name.as_str()) {
             ("channel", "wp:wxr_version") => self.version = t,
             ("channel", "wp:base_blog_url") => self.base_url = t,
+            ("channel", "wp:base_site_url") => self.base_site_url = t,
+            ("channel", "title") => self.title = t,
+            ("channel", "description") => self.description = t,
+            ("channel", "dateline:timezone") => self.timezone = t,
             ("channel", "wp:author") => return Some(Entry::Author(std::mem::take(&mut self.author))),
             ("channel", "wp:category") => return Some(Entry::Category(std::mem::take(&mut self.term))),
             ("channel", "wp:tag") => return Some(Entry::Tag(std::mem::take(&mut self.term))),

@@ -20,8 +20,8 @@ use crate::store::{
 
 const SELECT: &str = "SELECT a.id, a.kind, a.slug, a.headline, a.standfirst, a.body, a.body_format,
     a.dateline, s.name AS section_name, s.slug AS section_slug, a.photo_id, m.mime, m.width,
-    m.height, m.widths, a.photo_caption, a.photo_credit, a.photo_alt, a.status, a.published_at,
-    a.created_at, a.updated_at, a.comments_open, a.created_by
+    m.height, m.widths, m.filename, a.photo_caption, a.photo_credit, a.photo_alt, a.status, a.published_at,
+    a.created_at, a.updated_at, a.comments_open, a.created_by, a.password
     FROM articles a LEFT JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.photo_id";
 
 fn bad(what: &str, v: &str) -> StoreError {
@@ -44,6 +44,7 @@ fn article_from_row(r: &DbRow) -> StoreResult<Article> {
                 width: r.get::<i64, _>("width") as u32,
                 height: r.get::<i64, _>("height") as u32,
                 widths: widths_from_text(r.get("widths")),
+                filename: r.get("filename"),
             },
             caption: r.get("photo_caption"),
             credit: r.get("photo_credit"),
@@ -71,6 +72,7 @@ fn article_from_row(r: &DbRow) -> StoreResult<Article> {
         comments_open: r.get::<bool, _>("comments_open"),
         created_by: r.get::<Option<i64>, _>("created_by").map(UserId),
         corrections: Vec::new(),
+        password: r.get("password"),
     })
 }
 
@@ -208,7 +210,7 @@ async fn write_revision(
 
 /// Binds the article columns shared by insert and update, in this order:
 /// kind, slug, headline, standfirst, body, body_format, dateline, section_id,
-/// photo_id, caption, credit, alt, status, published_at, comments_open, updated_at.
+/// photo_id, caption, credit, alt, status, published_at, comments_open, updated_at, password.
 fn bind_fields<'q>(
     q: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>,
     input: &'q ArticleInput,
@@ -232,6 +234,7 @@ fn bind_fields<'q>(
         .bind(input.published_at.map(ts))
         .bind(input.comments_open)
         .bind(ts(now))
+        .bind(&input.password)
 }
 
 fn slug_conflict(e: StoreError) -> StoreError {
@@ -253,8 +256,8 @@ impl ArticleStore for This {
         let q = sqlx::query(
             "INSERT INTO articles (kind, slug, headline, standfirst, body, body_format, dateline,
                section_id, photo_id, photo_caption, photo_credit, photo_alt, status, published_at,
-               comments_open, updated_at, created_at, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+               comments_open, updated_at, password, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
              RETURNING id",
         );
         let row = bind_fields(q, input, section_id, domain::first_updated_at(input.published_at, now))
@@ -297,8 +300,8 @@ impl ArticleStore for This {
             "UPDATE articles SET kind = $1, slug = $2, headline = $3, standfirst = $4, body = $5,
                body_format = $6, dateline = $7, section_id = $8, photo_id = $9, photo_caption = $10,
                photo_credit = $11, photo_alt = $12, status = $13, published_at = $14,
-               comments_open = $15, updated_at = $16
-             WHERE id = $17",
+               comments_open = $15, updated_at = $16, password = $17
+             WHERE id = $18",
         );
         let done = bind_fields(q, input, section_id, now)
             .bind(id.0)
@@ -450,6 +453,14 @@ impl ArticleStore for This {
             .await
             .map_err(backend)?;
         Ok(id.map(ArticleId))
+    }
+
+    async fn list_redirects(&self, id: ArticleId) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar("SELECT old_path FROM redirects WHERE article_id = $1 ORDER BY old_path")
+            .bind(id.0)
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)
     }
 
     async fn add_redirect(&self, path: &str, id: ArticleId) -> StoreResult<()> {

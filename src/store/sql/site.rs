@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::{backend, ts, Pool, This};
 use crate::domain::{Media, MediaId};
-use crate::store::{Effects, NewMedia, StoreResult};
+use crate::store::{Effects, ImportRecord, NewMedia, StoreResult};
 
 pub(super) fn widths_to_text(w: &[u32]) -> String {
     w.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
@@ -19,8 +19,8 @@ pub(super) fn widths_from_text(s: &str) -> Vec<u32> {
 
 async fn create_media(pool: &Pool, m: &NewMedia, now: DateTime<Utc>) -> StoreResult<Media> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO media (mime, width, height, widths, bytes, created_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO media (mime, width, height, widths, bytes, created_at, created_by, filename)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(&m.mime)
     .bind(i64::from(m.width))
@@ -29,14 +29,22 @@ async fn create_media(pool: &Pool, m: &NewMedia, now: DateTime<Utc>) -> StoreRes
     .bind(m.bytes as i64)
     .bind(ts(now))
     .bind(m.created_by.map(|u| u.0))
+    .bind(&m.filename)
     .fetch_one(pool)
     .await
     .map_err(backend)?;
-    Ok(Media { id: MediaId(id), mime: m.mime.clone(), width: m.width, height: m.height, widths: m.widths.clone() })
+    Ok(Media {
+        id: MediaId(id),
+        mime: m.mime.clone(),
+        width: m.width,
+        height: m.height,
+        widths: m.widths.clone(),
+        filename: m.filename.clone(),
+    })
 }
 
 async fn get_media(pool: &Pool, id: MediaId) -> StoreResult<Option<Media>> {
-    let row = sqlx::query("SELECT id, mime, width, height, widths FROM media WHERE id = $1")
+    let row = sqlx::query("SELECT id, mime, width, height, widths, filename FROM media WHERE id = $1")
         .bind(id.0)
         .fetch_optional(pool)
         .await
@@ -47,6 +55,7 @@ async fn get_media(pool: &Pool, id: MediaId) -> StoreResult<Option<Media>> {
         width: r.get::<i64, _>("width") as u32,
         height: r.get::<i64, _>("height") as u32,
         widths: widths_from_text(r.get("widths")),
+        filename: r.get("filename"),
     }))
 }
 
@@ -142,28 +151,69 @@ impl crate::store::SettingStore for This {
 
 #[async_trait::async_trait]
 impl crate::store::ImportStore for This {
-    async fn get_import_id(&self, source: &str, kind: &str, external: &str) -> StoreResult<Option<String>> {
-        sqlx::query_scalar("SELECT local FROM import_ids WHERE source = $1 AND kind = $2 AND external = $3")
-            .bind(source)
-            .bind(kind)
-            .bind(external)
-            .fetch_optional(&self.read)
-            .await
-            .map_err(backend)
-    }
-    async fn put_import_id(&self, source: &str, kind: &str, external: &str, local: &str) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO import_ids (source, kind, external, local) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (source, kind, external) DO UPDATE SET local = excluded.local",
+    async fn get_import(&self, source: &str, kind: &str, external: &str) -> StoreResult<Option<ImportRecord>> {
+        let row = sqlx::query(
+            "SELECT local, fingerprint, written, extra FROM import_ids WHERE source = $1 AND kind = $2 AND external = $3",
         )
         .bind(source)
         .bind(kind)
         .bind(external)
-        .bind(local)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)?;
+        Ok(row.map(|r| ImportRecord { local: r.get(0), fingerprint: r.get(1), written: r.get(2), extra: r.get(3) }))
+    }
+    async fn put_import(
+        &self,
+        source: &str,
+        kind: &str,
+        external: &str,
+        record: &ImportRecord,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO import_ids (source, kind, external, local, fingerprint, written, imported_at, extra)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (source, kind, external) DO UPDATE SET local = excluded.local,
+               fingerprint = excluded.fingerprint, written = excluded.written, imported_at = excluded.imported_at,
+               extra = excluded.extra",
+        )
+        .bind(source)
+        .bind(kind)
+        .bind(external)
+        .bind(&record.local)
+        .bind(&record.fingerprint)
+        .bind(&record.written)
+        .bind(ts(now))
+        .bind(&record.extra)
         .execute(&self.write)
         .await
         .map_err(backend)?;
         Ok(())
+    }
+    async fn get_import_by_local(&self, kind: &str, local: &str) -> StoreResult<Option<ImportRecord>> {
+        let row = sqlx::query(
+            "SELECT local, fingerprint, written, extra FROM import_ids WHERE kind = $1 AND local = $2
+             ORDER BY CASE WHEN imported_at IS NULL THEN 0 ELSE 1 END DESC, imported_at DESC LIMIT 1",
+        )
+        .bind(kind)
+        .bind(local)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)?;
+        Ok(row.map(|r| ImportRecord { local: r.get(0), fingerprint: r.get(1), written: r.get(2), extra: r.get(3) }))
+    }
+    async fn find_import(&self, kind: &str, external: &str) -> StoreResult<Option<String>> {
+        // Rows from before import times were kept (NULL) count as the oldest.
+        sqlx::query_scalar(
+            "SELECT local FROM import_ids WHERE kind = $1 AND external = $2
+             ORDER BY CASE WHEN imported_at IS NULL THEN 0 ELSE 1 END, imported_at LIMIT 1",
+        )
+        .bind(kind)
+        .bind(external)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(backend)
     }
 }
 

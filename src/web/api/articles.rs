@@ -58,6 +58,8 @@ pub struct ArticleJson {
     pub updated_at: DateTime<Utc>,
     pub comments_open: bool,
     pub corrections: Vec<CorrectionJson>,
+    /// Readers must give it to read the story (staff see it here).
+    pub password: Option<String>,
 }
 
 impl ArticleJson {
@@ -94,6 +96,7 @@ impl ArticleJson {
                 .iter()
                 .map(|c| CorrectionJson { body: c.body.clone(), created_at: c.created_at })
                 .collect(),
+            password: a.password.clone(),
         }
     }
 }
@@ -210,6 +213,8 @@ pub struct NewArticle {
     pub status: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
     pub comments_open: Option<bool>,
+    /// Readers must give it to read the story (none when absent).
+    pub password: Option<String>,
 }
 
 fn body_format(s: Option<&str>) -> Result<BodyFormat, AppError> {
@@ -257,6 +262,7 @@ pub async fn create_article(
         status: n.status.as_deref().map(parse_status).transpose()?.unwrap_or(Status::Draft),
         published_at: n.published_at,
         comments_open: n.comments_open.unwrap_or(true),
+        password: n.password,
     };
     check_photo(&state, input.photo.as_ref()).await?;
     let a = state.articles.save(Some(&user), None, input, Utc::now()).await?;
@@ -310,6 +316,10 @@ pub struct ArticlePatch {
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub published_at: Option<Option<DateTime<Utc>>>,
     pub comments_open: Option<bool>,
+    /// Readers must give it to read the story; `null` or `""` removes it.
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = Option<String>)]
+    pub password: Option<Option<String>>,
 }
 
 /// Changes an article (publishing, scheduling and unpublishing are status changes).
@@ -365,6 +375,9 @@ pub async fn update_article(
     }
     if let Some(v) = p.comments_open {
         i.comments_open = v;
+    }
+    if let Some(v) = p.password {
+        i.password = v;
     }
     check_photo(&state, i.photo.as_ref()).await?;
     let saved = state.articles.save(Some(&user), Some(a.id), i, Utc::now()).await?;

@@ -57,7 +57,13 @@ pub async fn create_media(
     if body.is_empty() {
         return Err(AppError::BadRequest("The body is empty; send the image bytes.".into()));
     }
-    let m = state.photos.upload(state.store.as_ref(), body.to_vec(), Some(user.id)).await?;
+    // The name, as other APIs take it, from `Content-Disposition: attachment; filename="…"`.
+    let name = headers
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').find_map(|p| p.trim().strip_prefix("filename=")))
+        .map(|n| n.trim_matches('"'));
+    let m = state.photos.upload(state.store.as_ref(), body.to_vec(), name, Some(user.id)).await?;
     Ok((StatusCode::CREATED, Json(MediaJson::new(&m))))
 }
 

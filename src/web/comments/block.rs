@@ -25,6 +25,9 @@ pub struct FormState {
     pub parent_id: Option<i64>,
     pub errors: FieldErrors,
     pub message: Option<String>,
+    /// On a story behind a password, the proof this browser gave it (its
+    /// cookie is scoped to the story's address, which the form does not post to).
+    pub unlock: String,
 }
 
 /// One comment as readers see it.

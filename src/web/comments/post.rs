@@ -50,6 +50,9 @@ pub struct CommentForm {
     /// The honeypot: hidden from people, filled by bots.
     #[serde(default)]
     subject: String,
+    /// A story behind a password: proof the browser gave it.
+    #[serde(default)]
+    unlock: String,
 }
 
 impl CommentForm {
@@ -63,6 +66,7 @@ impl CommentForm {
             parent_id: self.parent_id.trim().parse().ok(),
             errors: FieldErrors::default(),
             message: None,
+            unlock: self.unlock.clone(),
         }
     }
 }
@@ -97,6 +101,10 @@ pub(super) async fn create_comment(
         return Err(AppError::NotFound);
     };
     let form = f.state();
+    if !crate::web::protected::token_opens(&state, &a, &f.unlock) {
+        let msg = "This story is protected by a password; open it with the password to comment.".to_owned();
+        return Err(AppError::Forbidden(msg));
+    }
     let rules = state.comments.config().rules();
     if !domain::comments_open(a.comments_open, a.published_at, &rules, now) {
         let msg = "Comments are closed for this article; your comment was not posted.".to_owned();
@@ -203,6 +211,10 @@ pub(super) async fn show_reply(
         .ok_or(AppError::NotFound)?;
     let a =
         state.store.get_article(c.article_id).await?.filter(|a| a.is_public(Utc::now())).ok_or(AppError::NotFound)?;
+    // A story behind a password is read (and replied to) at its own address only.
+    if a.is_protected() {
+        return Ok(crate::web::public::moved(&a.permalink(state.cfg.tz())));
+    }
     let form = FormState { parent_id: Some(c.id.0), ..Default::default() };
     let mut res = crate::web::public::render_article(&state, &a, 1, visitor_of(&headers).as_deref(), form).await?;
     res.headers_mut().insert("x-robots-tag", HeaderValue::from_static("noindex"));

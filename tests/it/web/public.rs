@@ -101,7 +101,10 @@ async fn lists_show_published_articles_on_front_section_tag_author_and_archive_p
 #[tokio::test]
 async fn unknown_paths_answer_a_404_page() {
     let app = spawn_app().await;
+    // A page may sit five levels deep: a slashless address that deep first gets its slash.
     let r = app.http.get(app.url("/no/such/page/here/ever")).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (301, "/no/such/page/here/ever/"));
+    let r = app.http.get(app.url("/no/such/page/here/ever/")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 404);
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     let html = r.text().await.unwrap();

@@ -328,6 +328,7 @@ async fn a_large_site_gets_a_sitemap_index() {
             status: dateline::domain::Status::Published,
             published_at: Some(now - chrono::Duration::minutes(n)),
             comments_open: true,
+            password: None,
         };
         crate::common::create(&app.store, &input, now).await.unwrap();
     }

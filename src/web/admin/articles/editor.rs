@@ -191,7 +191,7 @@ async fn save(state: AppState, headers: HeaderMap, id: Option<ArticleId>, mp: Mu
     let editor = Editor { state: &state, session: &s, article: article.as_ref() };
     let mut form = EditForm::from_fields(&data);
     if let Some(bytes) = data.file.clone() {
-        match state.photos.upload(state.store.as_ref(), bytes, Some(s.0.user.id)).await {
+        match state.photos.upload(state.store.as_ref(), bytes, data.file_name.as_deref(), Some(s.0.user.id)).await {
             Ok(m) => form.photo_media_id = m.id.0.to_string(),
             Err(UploadError::Refused(msg) | UploadError::TooLarge(msg)) => {
                 let mut e = FieldErrors::default();
@@ -276,6 +276,8 @@ async fn preview_view(
         comments_open: input.comments_open,
         created_by: None,
         corrections: existing.map(|a| a.corrections.clone()).unwrap_or_default(),
+        password: input.password.clone(),
     };
-    Ok(ArticleView::full(&a, state.cfg.tz()))
+    // Staff see the whole story, protected or not.
+    Ok(ArticleView::unlocked(&a, state.cfg.tz()))
 }

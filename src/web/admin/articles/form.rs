@@ -29,6 +29,7 @@ pub struct EditForm {
     pub(super) photo_alt: String,
     pub(super) comments_open: bool,
     pub(super) published_at: String,
+    pub(super) password: String,
 }
 
 impl EditForm {
@@ -51,6 +52,7 @@ impl EditForm {
             photo_credit: a.photo.as_ref().and_then(|p| p.credit.clone()).unwrap_or_default(),
             photo_alt: a.photo.as_ref().map(|p| p.alt.clone()).unwrap_or_default(),
             comments_open: a.comments_open,
+            password: a.password.clone().unwrap_or_default(),
             published_at: a
                 .published_at
                 .map(|t| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string())
@@ -78,6 +80,7 @@ impl EditForm {
             photo_alt: g("photo_alt"),
             comments_open: !f.get("comments_open").is_empty(),
             published_at: g("published_at"),
+            password: g("password"),
         }
     }
 }
@@ -123,6 +126,7 @@ pub(super) async fn to_input(state: &AppState, f: &EditForm, status: Status) -> 
         status,
         published_at,
         comments_open: f.comments_open,
+        password: Some(f.password.clone()).filter(|p| !p.is_empty()),
     };
     match input.normalize() {
         Ok(i) if errors.is_empty() => Ok(i),
