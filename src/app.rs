@@ -82,17 +82,23 @@ impl App {
             }
         }
         let store = open_store(&cfg).await?;
+        store.set_purge_targets(cfg.cache.purge.clone());
         let renderer = Arc::new(
             Renderer::new(cfg.data_dir.join("theme").is_dir().then(|| cfg.data_dir.join("theme")))
                 .context("a template does not compile")?,
         );
         let changes = Changes::new();
-        let cache = Arc::new(PageCache::new(
+        let cache = PageCache::new(
             cfg.cache.enabled,
             cfg.cache.max_entries,
             cfg.cache.max_megabytes * 1024 * 1024,
             changes.clone(),
-        ));
+        );
+        let edge = crate::web::cache::EdgePolicy::new(
+            cfg.cache.s_maxage_secs,
+            cfg.cache.stale_while_revalidate_secs,
+            cfg.cache.stale_if_error_secs,
+        );
         let tz = cfg.tz();
         let photos = Photos::new(cfg.media_dir(), cfg.server.max_upload_bytes);
         if demo {
@@ -129,6 +135,7 @@ impl App {
             signer,
             changes,
             cache,
+            edge,
             metrics: Arc::new(Metrics::new()),
             cfg: Arc::new(cfg),
             store,
@@ -158,6 +165,19 @@ impl App {
         if state.cfg.mail.enabled {
             let mailer = crate::mail::Mailer::new(&state.cfg.mail).context("mail configuration")?;
             tasks.push(tokio::spawn(crate::queue::run(state.store.clone(), Arc::new(mailer), Duration::from_secs(2))));
+        }
+        if !state.cfg.cache.purge.is_empty() {
+            // Woken by this node's own changes at once; other nodes' purges are picked up within a second.
+            let wake = Arc::new(tokio::sync::Notify::new());
+            let w = wake.clone();
+            state.changes.subscribe(move |_| w.notify_one());
+            let purger = Arc::new(crate::purge::Purger);
+            tasks.push(tokio::spawn(crate::queue::run_woken(
+                state.store.clone(),
+                purger,
+                Duration::from_secs(1),
+                wake,
+            )));
         }
         let router = crate::web::router(state);
         tracing::info!(addr = %addr, "serving");

@@ -241,6 +241,15 @@ pub struct CacheConfig {
     /// about a hundred long article pages (front, sections, the latest
     /// stories): a site's hot pages, within the 100 MB a small server allows.
     pub max_megabytes: usize,
+    /// Seconds an edge cache in front may keep a page (a purge ends it sooner).
+    pub s_maxage_secs: u32,
+    /// Seconds an edge may answer a stale page while it fetches a fresh one.
+    pub stale_while_revalidate_secs: u32,
+    /// Seconds an edge may answer a stale page when this site fails.
+    pub stale_if_error_secs: u32,
+    /// Edge caches to purge on every change (`http://varnish:6081/`), through
+    /// the job queue: the keys a change touched, as Varnish's xkey module takes them.
+    pub purge: Vec<String>,
 }
 
 impl Default for Config {
@@ -289,7 +298,15 @@ impl Default for SiteConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig { enabled: true, max_entries: 5_000, max_megabytes: 8 }
+        CacheConfig {
+            enabled: true,
+            max_entries: 5_000,
+            max_megabytes: 8,
+            s_maxage_secs: 300,
+            stale_while_revalidate_secs: 60,
+            stale_if_error_secs: 86_400,
+            purge: Vec::new(),
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub mod import;
 pub mod intel;
 pub mod mail;
 pub mod media;
+pub mod purge;
 pub mod queue;
 pub mod render;
 pub mod secret;

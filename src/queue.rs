@@ -72,9 +72,22 @@ pub async fn drain_once(store: &dyn QueueStore, handler: &dyn Handler) -> StoreR
 
 /// Drains the handler's jobs every `every` until the process ends.
 pub async fn run(store: Arc<dyn QueueStore>, handler: Arc<dyn Handler>, every: Duration) {
-    let mut tick = tokio::time::interval(every);
+    run_woken(store, handler, every, Arc::new(tokio::sync::Notify::new())).await;
+}
+
+/// Drains the handler's jobs every `every`, and at once whenever `wake` is
+/// notified (this process just wrote such a job), until the process ends.
+pub async fn run_woken(
+    store: Arc<dyn QueueStore>,
+    handler: Arc<dyn Handler>,
+    every: Duration,
+    wake: Arc<tokio::sync::Notify>,
+) {
     loop {
-        tick.tick().await;
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            () = wake.notified() => {}
+        }
         loop {
             match drain_once(store.as_ref(), handler.as_ref()).await {
                 // A full batch may have more behind it.

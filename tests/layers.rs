@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("changes", &["domain", "store"]),
     ("queue", &["store"]),
     ("mail", &["config", "store", "queue"]),
+    ("purge", &["store", "queue"]),
     ("service", &["domain", "intel", "secret", "config", "media", "render", "store", "changes"]),
     ("import", &["domain", "intel", "config", "media", "render", "store", "service"]),
     ("demo", &["domain", "config", "media", "store", "service", "import"]),
@@ -32,8 +33,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "app",
         &[
-            "domain", "intel", "secret", "config", "media", "render", "store", "changes", "queue", "mail", "service",
-            "import", "demo", "web",
+            "domain", "intel", "secret", "config", "media", "render", "store", "changes", "queue", "mail", "purge",
+            "service", "import", "demo", "web",
         ],
     ),
     (

@@ -46,9 +46,30 @@ impl Key {
     pub fn lists() -> Key {
         Key("lists".into())
     }
-    /// What every page shows around its content: the site's name, menus and settings.
+    /// What every page shows around its content: the site's name and settings.
     pub fn site() -> Key {
         Key("site".into())
+    }
+    /// The site's menus: its sections with public stories and its pages.
+    pub fn nav() -> Key {
+        Key("nav".into())
+    }
+    /// A story's live coverage (its entries and their stream).
+    pub fn live(id: ArticleId) -> Key {
+        Key(format!("live{}", id.0))
+    }
+    /// One entry of a live story.
+    pub fn entry(id: i64) -> Key {
+        Key(format!("le{id}"))
+    }
+    /// The site-wide breaking-news banner.
+    pub fn banner() -> Key {
+        Key("banner".into())
+    }
+    /// Named by every page an edge cache holds that no narrower key covers:
+    /// every purge names it too.
+    pub fn any() -> Key {
+        Key("any".into())
     }
     /// Reads a key back from its text (as stored or sent between nodes).
     pub fn parse(s: &str) -> Option<Key> {
@@ -82,6 +103,11 @@ fn safe(slug: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {
     pub keys: BTreeSet<Key>,
+    /// What readers saw must not be shown again, not even while a fresh copy
+    /// renders (a story unpublished or corrected): caches drop the pages
+    /// instead of keeping them as stale copies.
+    #[serde(default)]
+    pub hard: bool,
 }
 
 impl Notice {
@@ -92,7 +118,14 @@ impl Notice {
 
     /// A change to these keys.
     pub fn of(keys: impl IntoIterator<Item = Key>) -> Notice {
-        Notice { keys: keys.into_iter().collect() }
+        Notice { keys: keys.into_iter().collect(), hard: false }
+    }
+
+    /// The same change, made hard.
+    #[must_use]
+    pub fn hard(mut self) -> Notice {
+        self.hard = true;
+        self
     }
 
     /// A change to an article as readers could see it: its page and every list it is in.
@@ -107,6 +140,7 @@ impl Notice {
     /// Adds another change's keys.
     pub fn merge(&mut self, other: &Notice) {
         self.keys.extend(other.keys.iter().cloned());
+        self.hard |= other.hard;
     }
 
     /// Tells whether the change touches everything.
@@ -114,14 +148,27 @@ impl Notice {
         self.keys.contains(&Key::all())
     }
 
-    /// The keys as one line of space-separated words (as stored and as sent in headers).
+    /// The keys as one line of space-separated words, a hard change marked
+    /// by a leading `!` (as stored in the change log).
     pub fn to_line(&self) -> String {
-        self.keys.iter().map(Key::as_str).collect::<Vec<_>>().join(" ")
+        let keys = self.keys.iter().map(Key::as_str).collect::<Vec<_>>().join(" ");
+        if self.hard {
+            format!("! {keys}")
+        } else {
+            keys
+        }
     }
 
     /// Reads a line written by [`Notice::to_line`]; a word that is no key makes it touch everything.
     pub fn from_line(line: &str) -> Notice {
         let mut n = Notice::default();
+        let line = match line.strip_prefix('!') {
+            Some(rest) => {
+                n.hard = true;
+                rest
+            }
+            None => line,
+        };
         for w in line.split_ascii_whitespace() {
             match Key::parse(w) {
                 Some(k) => {
@@ -131,7 +178,7 @@ impl Notice {
             }
         }
         if n.keys.is_empty() {
-            return Notice::everything();
+            return Notice { hard: n.hard, ..Notice::everything() };
         }
         n
     }
@@ -154,6 +201,8 @@ mod tests {
     fn a_notice_survives_its_line_and_bad_lines_mean_everything() {
         let n = Notice::of([Key::article(ArticleId(7)), Key::section("world"), Key::lists()]);
         assert_eq!(Notice::from_line(&n.to_line()), n);
+        let hard = n.clone().hard();
+        assert_eq!(Notice::from_line(&hard.to_line()), hard);
         assert!(Notice::from_line("a7 <script>").is_everything());
         assert!(Notice::from_line("").is_everything());
     }

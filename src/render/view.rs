@@ -263,6 +263,9 @@ impl ArticleView {
 /// A person, place or organisation, linked to its page.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntityRef {
+    /// The entity's id (for cache keys; not shown).
+    #[serde(skip)]
+    pub id: i64,
     pub name: String,
     /// The page's path (`/people/vladimir-putin/`).
     pub url: String,
@@ -276,8 +279,9 @@ pub struct EntityRef {
 
 impl EntityRef {
     /// Builds the link to an entity's page.
-    pub fn new(kind: crate::intel::Kind, name: &str, slug: &str, main: bool) -> EntityRef {
+    pub fn new(id: i64, kind: crate::intel::Kind, name: &str, slug: &str, main: bool) -> EntityRef {
         EntityRef {
+            id,
             name: name.to_owned(),
             url: entity_path(kind, slug),
             kind: kind.as_str(),

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::changes::Changes;
 use crate::domain::change::{Key, Notice};
-use crate::domain::{self, Article, ArticleId, ArticleInput, Denied, FieldErrors, Status, Term, User};
+use crate::domain::{self, Article, ArticleId, ArticleInput, Denied, FieldErrors, Kind, Status, Term, User};
 use crate::store::{ArticleWrite, Effects, Store, StoreError};
 
 /// Why a save did not happen.
@@ -143,8 +143,9 @@ impl Articles {
             f.add("body", format!("A correction needs between 1 and {} characters.", domain::limits::CORRECTION));
             return Err(SaveError::Invalid(f));
         }
-        let a = self.store.get_article(id).await?.ok_or(SaveError::NotFound)?;
-        let notice = Notice::article(&a);
+        self.store.get_article(id).await?.ok_or(SaveError::NotFound)?;
+        // Hard: the story must not be shown again without its correction.
+        let notice = Notice::of([Key::article(id)]).hard();
         self.store.add_correction(id, body, now, &Effects::notice(notice.clone())).await?;
         self.changes.apply(&notice);
         Ok(())
@@ -169,22 +170,51 @@ impl Articles {
     }
 }
 
-/// The notice of an article write: its page and every list it was or will be
-/// in, when readers could see it before or could after. A draft's save
-/// touches nothing readers see.
+/// The notice of an article write, when readers could see the article before
+/// or could after (a draft's save touches nothing readers see):
+/// - its own page and every page showing its headline (its key);
+/// - the lists it is in, when it enters or leaves them or moves in them
+///   (published, unpublished, redated, or its section, tags or bylines changed);
+/// - the menus, when it is a page or its visibility or section changed;
+/// - hard when readers lose it (unpublished): no stale copy may be served.
 fn notice_for(existing: Option<&Article>, input: &ArticleInput) -> Option<Notice> {
-    let was = existing.filter(|a| a.status.is_live());
-    if was.is_none() && !input.status.is_live() {
+    let was = existing.is_some_and(|a| a.status.is_live());
+    let will = input.status.is_live();
+    if !was && !will {
         return None;
     }
-    let mut n = Notice::of([Key::lists()]);
-    if let Some(old) = existing {
-        n.merge(&Notice::article(old));
-    }
     let term = |name: &String| Term::from_name(name).map(|t| t.slug);
-    n.keys.extend(input.section.iter().filter_map(term).map(|s| Key::section(&s)));
-    n.keys.extend(input.tags.iter().filter_map(term).map(|s| Key::tag(&s)));
-    n.keys.extend(input.authors.iter().filter_map(term).map(|s| Key::author(&s)));
+    let section = input.section.as_ref().and_then(term);
+    let tags: Vec<String> = input.tags.iter().filter_map(term).collect();
+    let authors: Vec<String> = input.authors.iter().filter_map(term).collect();
+    let mut n = Notice::default();
+    let moved = match existing {
+        None => true,
+        Some(old) => {
+            n.keys.insert(Key::article(old.id));
+            let slugs = |v: &[Term]| v.iter().map(|t| t.slug.clone()).collect::<Vec<_>>();
+            was != will
+                || old.kind != input.kind
+                || old.published_at != input.published_at
+                || old.section.as_ref().map(|t| &t.slug) != section.as_ref()
+                || slugs(&old.tags) != tags
+                || slugs(&old.authors) != authors
+        }
+    };
+    if moved {
+        n.keys.insert(Key::lists());
+        if let Some(old) = existing {
+            n.keys.extend(Notice::article(old).keys);
+        }
+        n.keys.extend(section.iter().map(|s| Key::section(s)));
+        n.keys.extend(tags.iter().map(|s| Key::tag(s)));
+        n.keys.extend(authors.iter().map(|s| Key::author(s)));
+    }
+    let section_moved = existing.is_some_and(|old| old.section.as_ref().map(|t| &t.slug) != section.as_ref());
+    if input.kind == Kind::Page || was != will || section_moved {
+        n.keys.insert(Key::nav());
+    }
+    n.hard = was && !will;
     Some(n)
 }
 

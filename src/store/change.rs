@@ -20,6 +20,35 @@ pub struct LoggedChange {
     pub notice: Notice,
 }
 
+/// What a process writes into the change log beside each notice: its name,
+/// and the edge caches each change is purged from (a job per edge, in the
+/// change's own transaction).
+#[derive(Debug, Default)]
+pub struct ChangeLog {
+    pub(crate) node: String,
+    pub(crate) purge: std::sync::RwLock<Vec<String>>,
+}
+
+impl ChangeLog {
+    /// Names a process.
+    pub fn new(node: String) -> ChangeLog {
+        ChangeLog { node, purge: std::sync::RwLock::new(Vec::new()) }
+    }
+}
+
+/// The kind of the jobs that purge edge caches.
+pub const PURGE: &str = "purge";
+
+/// A purge for one edge cache: the keys a change touched.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Purge {
+    /// The edge cache's address (`http://varnish:6081/`).
+    pub target: String,
+    pub keys: Vec<String>,
+    /// Drop the pages rather than keep them as stale copies.
+    pub hard: bool,
+}
+
 /// Wakes up when another process may have committed a change.
 #[async_trait]
 pub trait ChangeFeed: Send {
@@ -33,6 +62,8 @@ pub trait ChangeFeed: Send {
 pub trait ChangeStore: Send + Sync {
     /// Names this process in the changes it logs.
     fn node(&self) -> &str;
+    /// Sets the edge caches every change is purged from from now on.
+    fn set_purge_targets(&self, targets: Vec<String>);
     /// Logs a change on its own (one that has no other write, or a command's).
     async fn log_change(&self, notice: &Notice, now: DateTime<Utc>) -> StoreResult<i64>;
     /// Returns the id of the newest logged change (0 for none).

@@ -23,7 +23,7 @@ pub mod sqlite;
 mod user;
 
 pub use article::{ArticleQuery, ArticleStore, ArticleWrite, Revision, TermKind};
-pub use change::{ChangeFeed, ChangeStore, LoggedChange};
+pub use change::{ChangeFeed, ChangeLog, ChangeStore, LoggedChange, Purge, PURGE};
 pub use comment::{
     CommentPost, CommentQuery, CommentStore, CommentWrite, MailPrefStore, NewComment, PostOutcome, RateStore, SpamStore,
 };

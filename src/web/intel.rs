@@ -11,6 +11,7 @@ use axum::Router;
 use chrono::Utc;
 use serde::Serialize;
 
+use crate::domain::change::Key;
 use crate::domain::Article;
 use crate::intel::Kind;
 use crate::render::view::{entity_path, ArticleView, EntityRef, Layout, Pager, When};
@@ -41,7 +42,7 @@ pub async fn article_extras(state: &AppState, a: &Article) -> Result<(Vec<Entity
     let entities = links
         .iter()
         .filter(|l| l.status != "rejected" && !l.entity.rejected)
-        .map(|l| EntityRef::new(l.entity.kind, &l.entity.name, &l.entity.slug, l.mentions >= 2))
+        .map(|l| EntityRef::new(l.entity.id, l.entity.kind, &l.entity.name, &l.entity.slug, l.mentions >= 2))
         .collect();
     let tz = state.cfg.tz();
     let related = state.store.list_related(a.id, Utc::now(), RELATED).await?;
@@ -136,7 +137,7 @@ async fn show_entity(state: AppState, kind: Kind, slug: String, p: Paging) -> Re
             text: q.text,
         })
         .collect();
-    let entity = EntityRef::new(e.kind, &e.name, &e.slug, true);
+    let entity = EntityRef::new(e.id, e.kind, &e.name, &e.slug, true);
     let path = entity.url.clone();
     let mut layout = layout(&state, e.name.clone(), Some(format!("Articles about {}", e.name))).await;
     layout.canonical = Some(format!("{}{path}", state.cfg.base_url()));
@@ -150,7 +151,11 @@ async fn show_entity(state: AppState, kind: Kind, slug: String, p: Paging) -> Re
         pager: Pager::new(&path, page, per, found.total),
         entity,
     };
-    render(&state, "public/entity.html", &ctx)
+    // The page lists the entity's stories (a change to one of them, or a new
+    // run of story intelligence, names the entity's key).
+    let mut keys = vec![Key::entity(e.id), Key::site(), Key::nav()];
+    keys.extend(found.items.iter().map(|a| Key::article(a.id)));
+    Ok(crate::web::cache::with_keys(render(&state, "public/entity.html", &ctx)?, keys))
 }
 
 async fn show_person(
@@ -219,9 +224,13 @@ async fn show_timeline(State(state): State<AppState>, Path(slug): Path<String>) 
             }
         })
         .collect();
-    let entity = EntityRef::new(e.kind, &e.name, &e.slug, true);
+    let entity = EntityRef::new(e.id, e.kind, &e.name, &e.slug, true);
     let title = format!("Timeline: {}", e.name);
     let mut layout = layout(&state, title, Some(format!("Dated events in the stories about {}", e.name))).await;
     layout.canonical = Some(format!("{}/timeline/{}/", state.cfg.base_url(), e.slug));
-    render(&state, "public/timeline.html", &TimelineCtx { layout, entity, events })
+    let keys = vec![Key::entity(e.id), Key::site(), Key::nav()];
+    Ok(crate::web::cache::with_keys(
+        render(&state, "public/timeline.html", &TimelineCtx { layout, entity, events })?,
+        keys,
+    ))
 }

@@ -10,6 +10,7 @@ use axum::Router;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::change::Key;
 use crate::domain::{Article, ArticleId, Kind};
 use crate::render::view::{ArticleView, FeedLink, Layout, Link, Pager};
 use crate::store::{ArticleQuery, TermKind};
@@ -162,7 +163,16 @@ async fn list_page(
         .map(|a| ArticleView { comment_count: counts.get(&a.id).copied().unwrap_or(0), ..ArticleView::summary(a, tz) })
         .collect();
     let ctx = ListCtx { layout, heading, kicker, articles, pager: Pager::new(uri_path, page, per, total), front };
-    render(state, "public/list.html", &ctx)
+    // A section's list changes with its own stories; the front page and the archives with any.
+    let list = match (&q.section, &q.tag, &q.author) {
+        (Some(s), _, _) => Key::section(s),
+        (_, Some(t), _) => Key::tag(t),
+        (_, _, Some(a)) => Key::author(a),
+        _ => Key::lists(),
+    };
+    let mut keys = vec![list, Key::site(), Key::nav()];
+    keys.extend(ids.iter().map(|id| Key::article(*id)));
+    Ok(crate::web::cache::with_keys(render(state, "public/list.html", &ctx)?, keys))
 }
 
 /// Renders a template into an HTML answer.
@@ -406,9 +416,13 @@ pub async fn render_article(
     let enabled = crate::web::share::enabled(state.store.as_ref()).await?;
     let share = crate::web::share::links(&url, &view.headline, &enabled);
     let comments = crate::web::comments::block(state, a, &canonical, page, visitor, form).await?;
+    // The page shows the story, its comments, the entities it names and the related stories' headlines.
+    let mut keys = vec![Key::article(a.id), Key::site(), Key::nav()];
+    keys.extend(entities.iter().map(|e| Key::entity(e.id)));
+    keys.extend(related.iter().map(|r| Key::article(ArticleId(r.id))));
     let ctx =
         ArticleCtx { layout, article: view, is_page: false, url, share, comments: Some(comments), entities, related };
-    render(state, "public/article.html", &ctx)
+    Ok(crate::web::cache::with_keys(render(state, "public/article.html", &ctx)?, keys))
 }
 
 async fn page(state: &AppState, path: &str, slug: &str) -> Result<Response, AppError> {
@@ -429,7 +443,8 @@ async fn page(state: &AppState, path: &str, slug: &str) -> Result<Response, AppE
                 entities: Vec::new(),
                 related: Vec::new(),
             };
-            render(state, "public/article.html", &ctx)
+            let keys = vec![Key::article(a.id), Key::site(), Key::nav()];
+            Ok(crate::web::cache::with_keys(render(state, "public/article.html", &ctx)?, keys))
         }
         _ => redirect_or_404(state, path).await,
     }

@@ -24,6 +24,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub renderer: Arc<Renderer>,
     pub cache: Arc<PageCache>,
+    /// What edge caches in front are told (`Cache-Control`).
+    pub edge: crate::web::cache::EdgePolicy,
     pub metrics: Arc<Metrics>,
     pub signer: Arc<Signer>,
     /// Where committed changes are heard (the page cache listens).

@@ -10,6 +10,7 @@ use axum::{Json, Router};
 use chrono::{Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::change::Key;
 use crate::domain::{Article, Kind};
 use crate::render::feed::Feed;
 use crate::render::view::ArticleView;
@@ -69,6 +70,7 @@ async fn feed_response(
     title: String,
     path: &str,
     q: ArticleQuery,
+    list: Key,
 ) -> Result<Response, AppError> {
     let q = ArticleQuery {
         kind: Some(Kind::Article),
@@ -80,7 +82,9 @@ async fn feed_response(
     let found = state.store.list_articles(&q).await?;
     let cfg = &state.cfg;
     let feed = Feed::new(cfg, title, cfg.site.tagline.clone(), path, &found.items, cfg.feeds.full_text);
-    Ok(match kind {
+    let mut keys = vec![list, Key::site()];
+    keys.extend(found.items.iter().map(|a| Key::article(a.id)));
+    let res = match kind {
         FeedKind::Rss => typed(
             "application/rss+xml; charset=utf-8",
             state.renderer.render("feeds/rss.xml", minijinja::context! { feed }).map_err(AppError::internal)?,
@@ -93,11 +97,12 @@ async fn feed_response(
             let json = feed.to_json(&format!("{}/static/logo.png", cfg.base_url()));
             typed("application/feed+json; charset=utf-8", json.to_string())
         }
-    })
+    };
+    Ok(crate::web::cache::with_keys(res, keys))
 }
 
 async fn site_feed(State(state): State<AppState>, kind: FeedKind) -> Result<Response, AppError> {
-    feed_response(&state, kind, state.cfg.site.title.clone(), "/", ArticleQuery::default()).await
+    feed_response(&state, kind, state.cfg.site.title.clone(), "/", ArticleQuery::default(), Key::lists()).await
 }
 
 async fn term_feed(
@@ -120,7 +125,12 @@ async fn term_feed(
         TermKind::Author => ArticleQuery { author: Some(slug.clone()), ..Default::default() },
     };
     let title = format!("{} – {}", term.name, state.cfg.site.title);
-    feed_response(&state, feed, title, &format!("/{kind}/{slug}/"), q).await
+    let list = match term_kind {
+        TermKind::Section => Key::section(&slug),
+        TermKind::Tag => Key::tag(&slug),
+        TermKind::Author => Key::author(&slug),
+    };
+    feed_response(&state, feed, title, &format!("/{kind}/{slug}/"), q, list).await
 }
 
 #[derive(Serialize)]

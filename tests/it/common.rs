@@ -17,6 +17,8 @@ pub struct TestApp {
     pub cfg: Config,
     /// The server's own article service, reading each save at once (as imports do).
     pub articles: dateline::service::Articles,
+    /// The server's page cache (for counting renders).
+    pub cache: Arc<dateline::web::cache::PageCache>,
     _dir: tempfile::TempDir,
     _shutdown: oneshot::Sender<()>,
 }
@@ -99,16 +101,22 @@ pub async fn spawn_with(demo: bool, adjust: impl FnOnce(&mut Config)) -> TestApp
         cfg.tz(),
         dateline::service::Enrich::Inline,
     );
+    let cache = app.state().cache.clone();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(app.run(async move {
         let _ = rx.await;
     }));
     let http =
         reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base_url: format!("http://{addr}"), http, store, cfg, articles, _dir: dir, _shutdown: tx }
+    TestApp { base_url: format!("http://{addr}"), http, store, cfg, articles, cache, _dir: dir, _shutdown: tx }
 }
 
 impl TestApp {
+    /// Counts the pages the server rendered for its cache so far.
+    pub fn state_cache_misses(&self) -> u64 {
+        self.cache.stats().1
+    }
+
     /// Returns an absolute URL on the app.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)

@@ -109,8 +109,8 @@ pub struct PostgresStore {
     write: Pool,
     read: Pool,
     url: String,
-    /// Names this process in the change log.
-    node: String,
+    /// Names this process in the change log, and the edges it purges.
+    log: super::ChangeLog,
 }
 
 impl PostgresStore {
@@ -129,7 +129,12 @@ impl PostgresStore {
             .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
         let mut id = [0u8; 8];
         rand::rngs::OsRng.fill_bytes(&mut id);
-        Ok(PostgresStore { read: pool.clone(), write: pool, url: url.to_owned(), node: hex::encode(id) })
+        Ok(PostgresStore {
+            read: pool.clone(),
+            write: pool,
+            url: url.to_owned(),
+            log: super::ChangeLog::new(hex::encode(id)),
+        })
     }
 
     /// The pool, for the copy into a new database and for `LISTEN`.

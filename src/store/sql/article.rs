@@ -270,7 +270,7 @@ impl ArticleStore for This {
         write_terms(&mut tx, id, input).await?;
         write_index(&mut tx, id, w.search).await?;
         write_revision(&mut tx, id, input, w.by, now).await?;
-        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
+        super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
         tx.commit().await.map_err(backend)?;
         self.get_article(id).await?.ok_or(StoreError::NotFound)
     }
@@ -325,7 +325,7 @@ impl ArticleStore for This {
             .await
             .map_err(backend)?;
         }
-        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
+        super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
         tx.commit().await.map_err(backend)?;
         self.get_article(id).await?.ok_or(StoreError::NotFound)
     }
@@ -417,7 +417,7 @@ impl ArticleStore for This {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
+        super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
         tx.commit().await.map_err(backend)
     }
 

@@ -12,12 +12,16 @@ use crate::store::{ChangeFeed, ChangeStore, Effects, LoggedChange, StoreResult};
 #[async_trait::async_trait]
 impl ChangeStore for This {
     fn node(&self) -> &str {
-        &self.node
+        &self.log.node
+    }
+
+    fn set_purge_targets(&self, targets: Vec<String>) {
+        *self.log.purge.write().unwrap_or_else(std::sync::PoisonError::into_inner) = targets;
     }
 
     async fn log_change(&self, notice: &Notice, now: DateTime<Utc>) -> StoreResult<i64> {
         let mut tx = self.write.begin().await.map_err(backend)?;
-        super::queue::write_effects(&mut tx, &Effects::notice(notice.clone()), &self.node, now).await?;
+        super::queue::write_effects(&mut tx, &Effects::notice(notice.clone()), &self.log, now).await?;
         let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes")
             .fetch_one(&mut *tx)
             .await

@@ -11,6 +11,7 @@ use super::{backend, from_ts, lock_key, ts, Conn, Db, DbRow, This, Ts};
 use crate::domain::spam::{TokenCount, Totals};
 use crate::domain::{ArticleId, Comment, CommentId, CommentStatus};
 use crate::store::{
+    ChangeLog,
     CommentPost, CommentQuery, CommentStore, CommentWrite, Effects, MailPrefStore, Page, PostOutcome, RateStore, SpamStore,
     StoreError, StoreResult,
 };
@@ -51,7 +52,7 @@ async fn fetch(conn: &mut Conn, id: CommentId) -> StoreResult<Comment> {
 }
 
 /// Inserts one comment with its mails and reads it back, inside the caller's transaction.
-async fn insert_comment(conn: &mut Conn, w: &CommentWrite, node: &str) -> StoreResult<Comment> {
+async fn insert_comment(conn: &mut Conn, w: &CommentWrite, log: &ChangeLog) -> StoreResult<Comment> {
     let c = &w.comment;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url, body, status,
@@ -74,7 +75,7 @@ async fn insert_comment(conn: &mut Conn, w: &CommentWrite, node: &str) -> StoreR
     .fetch_one(&mut *conn)
     .await
     .map_err(backend)?;
-    super::queue::write_effects(conn, &w.effects, node, w.at).await?;
+    super::queue::write_effects(conn, &w.effects, log, w.at).await?;
     fetch(conn, CommentId(id)).await
 }
 
@@ -121,7 +122,7 @@ impl CommentStore for This {
         let mut tx = self.write.begin().await.map_err(backend)?;
         let mut out = Vec::with_capacity(batch.len());
         for w in batch {
-            out.push(insert_comment(&mut tx, w, &self.node).await?);
+            out.push(insert_comment(&mut tx, w, &self.log).await?);
         }
         tx.commit().await.map_err(backend)?;
         Ok(out)
@@ -148,7 +149,7 @@ impl CommentStore for This {
             }
             out.push(match wait {
                 Some(w) => PostOutcome::Limited(w),
-                None => PostOutcome::Stored(Box::new(insert_comment(&mut tx, &p.write, &self.node).await?)),
+                None => PostOutcome::Stored(Box::new(insert_comment(&mut tx, &p.write, &self.log).await?)),
             });
         }
         tx.commit().await.map_err(backend)?;
@@ -265,7 +266,7 @@ impl CommentStore for This {
             .map_err(backend)?;
         let changed = done.rows_affected() > 0;
         if changed {
-            super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
+            super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
         }
         let c = fetch(&mut tx, id).await?;
         tx.commit().await.map_err(backend)?;
@@ -292,7 +293,7 @@ impl CommentStore for This {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
+        super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
         let c = fetch(&mut tx, id).await?;
         tx.commit().await.map_err(backend)?;
         Ok(c)
@@ -318,7 +319,7 @@ impl CommentStore for This {
             .await
             .map_err(backend)?;
         if done.rows_affected() > 0 {
-            super::queue::write_effects(&mut tx, effects, &self.node, Utc::now()).await?;
+            super::queue::write_effects(&mut tx, effects, &self.log, Utc::now()).await?;
         }
         tx.commit().await.map_err(backend)?;
         Ok(done.rows_affected())

@@ -247,7 +247,7 @@ impl EntityStore for This {
         if let Some(n) = effects.notice.as_mut() {
             n.keys.extend(touched.iter().map(|id| crate::domain::change::Key::entity(*id)));
         }
-        super::queue::write_effects(&mut tx, &effects, &self.node, now).await?;
+        super::queue::write_effects(&mut tx, &effects, &self.log, now).await?;
         tx.commit().await.map_err(backend)?;
         Ok(touched)
     }
@@ -538,7 +538,7 @@ impl EntityStore for This {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        super::queue::write_effects(&mut tx, effects, &self.node, Utc::now()).await?;
+        super::queue::write_effects(&mut tx, effects, &self.log, Utc::now()).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -576,7 +576,7 @@ impl EntityStore for This {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
+        super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
         tx.commit().await.map_err(backend)?;
         self.get_entity(id).await?.ok_or(StoreError::NotFound)
     }
@@ -599,7 +599,7 @@ impl EntityStore for This {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
+        super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -635,7 +635,7 @@ impl EntityStore for This {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        super::queue::write_effects(&mut tx, effects, &self.node, now).await?;
+        super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
         tx.commit().await.map_err(backend)
     }
 }

@@ -6,20 +6,30 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
 
 use super::{backend, notify_change, ts, Conn, This, SKIP_LOCKED};
-use crate::store::{Effects, Job, NewJob, QueueCounts, QueueStore, StoreResult};
+use crate::store::{ChangeLog, Effects, Job, NewJob, Purge, QueueCounts, QueueStore, StoreResult, PURGE};
 
 /// Commits a write's effects inside its transaction: the change notice (logged,
-/// and on PostgreSQL announced at commit) and the jobs it causes.
-pub(crate) async fn write_effects(conn: &mut Conn, e: &Effects, node: &str, now: DateTime<Utc>) -> StoreResult<()> {
+/// and on PostgreSQL announced at commit), a purge job per edge cache, and
+/// the jobs it causes.
+pub(crate) async fn write_effects(conn: &mut Conn, e: &Effects, log: &ChangeLog, now: DateTime<Utc>) -> StoreResult<()> {
     if let Some(n) = &e.notice {
         let id: i64 = sqlx::query_scalar("INSERT INTO changes (at, node, keys) VALUES ($1, $2, $3) RETURNING id")
             .bind(ts(now))
-            .bind(node)
+            .bind(&log.node)
             .bind(n.to_line())
             .fetch_one(&mut *conn)
             .await
             .map_err(backend)?;
         notify_change(conn, id).await?;
+        let targets = log.purge.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let purges = targets.into_iter().enumerate().map(|(i, target)| {
+            // Every page an edge holds without narrower keys carries `any`: every purge names it.
+            let mut keys: Vec<String> = n.keys.iter().map(|k| k.as_str().to_owned()).collect();
+            keys.push(crate::domain::change::Key::any().as_str().to_owned());
+            let purge = Purge { target, keys, hard: n.hard };
+            NewJob { kind: PURGE.into(), key: format!("purge-{id}-{i}"), payload: serde_json::to_string(&purge).unwrap_or_default() }
+        });
+        insert_jobs(conn, &purges.collect::<Vec<_>>(), now).await?;
     }
     insert_jobs(conn, &e.jobs, now).await
 }

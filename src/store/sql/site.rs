@@ -127,7 +127,7 @@ impl crate::store::SettingStore for This {
             .await
             .map_err(backend)?;
         }
-        super::queue::write_effects(&mut tx, effects, &self.node, Utc::now()).await?;
+        super::queue::write_effects(&mut tx, effects, &self.log, Utc::now()).await?;
         tx.commit().await.map_err(backend)
     }
     async fn delete_setting(&self, key: &str) -> StoreResult<()> {

@@ -70,8 +70,8 @@ pub struct SqliteStore {
     write: Pool,
     read: Pool,
     path: PathBuf,
-    /// Names this process in the change log.
-    node: String,
+    /// Names this process in the change log, and the edges it purges.
+    log: super::ChangeLog,
 }
 
 impl SqliteStore {
@@ -99,7 +99,12 @@ impl SqliteStore {
         sqlx::query("SELECT COUNT(*) FROM sqlite_master").fetch_one(&write).await.map_err(open_error)?;
         let read =
             SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(open_error)?;
-        Ok(SqliteStore { write, read, path: PathBuf::from(path), node: crate::secret::random_token()[..12].to_owned() })
+        Ok(SqliteStore {
+            write,
+            read,
+            path: PathBuf::from(path),
+            log: super::ChangeLog::new(crate::secret::random_token()[..12].to_owned()),
+        })
     }
 
     /// The database file.

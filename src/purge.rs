@@ -1,0 +1,92 @@
+//! Purging edge caches: the handler of `purge` jobs, which the store writes
+//! in every change's transaction, one per configured edge
+//! (`[cache] purge`). It sends `PURGE` with the change's keys in
+//! `xkey-purge` (a hard change: the pages go) or `xkey-softpurge` (the
+//! edge keeps them as stale copies while it refetches), as Varnish's xkey
+//! module reads them (`docs/EDGE.md` has the VCL). A failed purge is retried
+//! by the queue; it never fails the change that caused it.
+
+use std::time::Duration;
+
+use http_body_util::Empty;
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+
+use crate::queue::Outcome;
+use crate::store::{Job, Purge, PURGE};
+
+/// How long one purge may take, connection included.
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Sends purges to edge caches.
+#[derive(Default)]
+pub struct Purger;
+
+/// Where a target's address points: host, port and path.
+fn parse_target(url: &str) -> Option<(String, u16, String)> {
+    let rest = url.strip_prefix("http://")?;
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse().ok()?),
+        None => (authority, 80),
+    };
+    (!host.is_empty()).then(|| (host.to_owned(), port, path.to_owned()))
+}
+
+async fn send(p: &Purge) -> Result<u16, String> {
+    let (host, port, path) = parse_target(&p.target).ok_or_else(|| format!("not an http:// address: {}", p.target))?;
+    let stream =
+        tokio::net::TcpStream::connect((host.as_str(), port)).await.map_err(|e| format!("cannot connect: {e}"))?;
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
+    tokio::spawn(async move {
+        conn.await.ok();
+    });
+    let header = if p.hard { "xkey-purge" } else { "xkey-softpurge" };
+    let req = hyper::Request::builder()
+        .method("PURGE")
+        .uri(&path)
+        .header(hyper::header::HOST, format!("{host}:{port}"))
+        .header(header, p.keys.join(" "))
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| e.to_string())?;
+    let res = sender.send_request(req).await.map_err(|e| e.to_string())?;
+    Ok(res.status().as_u16())
+}
+
+#[async_trait::async_trait]
+impl crate::queue::Handler for Purger {
+    fn kind(&self) -> &'static str {
+        PURGE
+    }
+
+    async fn run(&self, job: &Job) -> Outcome {
+        let p: Purge = match serde_json::from_str(&job.payload) {
+            Ok(p) => p,
+            Err(e) => return Outcome::Fail(format!("unreadable purge job: {e}")),
+        };
+        match tokio::time::timeout(TIMEOUT, send(&p)).await {
+            Ok(Ok(s)) if (200..300).contains(&s) => Outcome::Done,
+            // The edge refused it for good (not allowed, no such method): retrying will not help.
+            Ok(Ok(s)) if (400..500).contains(&s) => Outcome::Fail(format!("{} answered {s}", p.target)),
+            Ok(Ok(s)) => Outcome::Retry(format!("{} answered {s}", p.target)),
+            Ok(Err(e)) => Outcome::Retry(format!("{}: {e}", p.target)),
+            Err(_) => Outcome::Retry(format!("{}: no answer within {TIMEOUT:?}", p.target)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_plain_http_addresses() {
+        assert_eq!(parse_target("http://varnish:6081/"), Some(("varnish".into(), 6081, "/".into())));
+        assert_eq!(parse_target("http://127.0.0.1"), Some(("127.0.0.1".into(), 80, "/".into())));
+        assert_eq!(parse_target("https://edge.example/"), None);
+    }
+}
