@@ -126,8 +126,13 @@ impl App {
             cfg.comments.clone(),
             tz,
         );
+        let articles = Articles::new(store.clone(), changes.clone(), tz, Enrich::Background);
+        let streams =
+            crate::web::live::Hub::start(store.clone(), renderer.clone(), tz, &changes, cfg.server.max_streams);
         let state = AppState {
-            articles: Articles::new(store.clone(), changes.clone(), tz, Enrich::Background),
+            live: crate::service::live::Live::new(store.clone(), changes.clone(), articles.clone()),
+            streams,
+            articles,
             intel: Intel::new(store.clone(), changes.clone(), tz),
             site: Site::new(store.clone(), changes.clone()),
             comments,
@@ -170,7 +175,7 @@ impl App {
             // Woken by this node's own changes at once; other nodes' purges are picked up within a second.
             let wake = Arc::new(tokio::sync::Notify::new());
             let w = wake.clone();
-            state.changes.subscribe(move |_| w.notify_one());
+            state.changes.subscribe(move |_, _| w.notify_one());
             let purger = Arc::new(crate::purge::Purger);
             tasks.push(tokio::spawn(crate::queue::run_woken(
                 state.store.clone(),
@@ -179,6 +184,13 @@ impl App {
                 wake,
             )));
         }
+        // Open live streams end at shutdown (browsers reconnect to another node),
+        // so requests in flight can finish.
+        let streams = state.streams.clone();
+        let shutdown = async move {
+            shutdown.await;
+            streams.close();
+        };
         let router = crate::web::router(state);
         tracing::info!(addr = %addr, "serving");
         let limits = crate::web::server::Limits {

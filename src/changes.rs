@@ -20,7 +20,8 @@ use chrono::Utc;
 use crate::domain::change::{Key, Notice};
 use crate::store::ChangeStore;
 
-type Listener = Box<dyn Fn(&Notice) + Send + Sync>;
+/// Hears a change: the id the change log gave it (when known) and its notice.
+type Listener = Box<dyn Fn(Option<i64>, &Notice) + Send + Sync>;
 
 /// Where committed changes are reported and heard.
 #[derive(Clone, Default)]
@@ -31,6 +32,8 @@ pub struct Changes {
 #[derive(Default)]
 struct Inner {
     generation: AtomicU64,
+    /// The newest change log id heard (0 until one is).
+    last_logged: std::sync::atomic::AtomicI64,
     /// The generation each key last changed in (`all` included).
     changed_in: RwLock<HashMap<Key, u64>>,
     listeners: RwLock<Vec<Listener>>,
@@ -52,12 +55,31 @@ impl Changes {
     }
 
     /// Registers a listener (a cache) that hears every notice, this process's and others'.
-    pub fn subscribe(&self, listener: impl Fn(&Notice) + Send + Sync + 'static) {
+    pub fn subscribe(&self, listener: impl Fn(Option<i64>, &Notice) + Send + Sync + 'static) {
         self.inner.listeners.write().unwrap_or_else(std::sync::PoisonError::into_inner).push(Box::new(listener));
     }
 
     /// A change committed: moves the generation on and tells every listener.
     pub fn apply(&self, notice: &Notice) {
+        self.apply_logged(None, notice);
+    }
+
+    /// The newest change log id this process has heard of: a page built now
+    /// shows everything logged up to it.
+    pub fn last_logged(&self) -> i64 {
+        self.inner.last_logged.load(Ordering::SeqCst)
+    }
+
+    /// Notes that the log holds changes up to `id` (read when following starts).
+    pub fn note_logged(&self, id: i64) {
+        self.inner.last_logged.fetch_max(id, Ordering::SeqCst);
+    }
+
+    /// A change committed and logged under `id` (a live stream's event id).
+    pub fn apply_logged(&self, id: Option<i64>, notice: &Notice) {
+        if let Some(id) = id {
+            self.note_logged(id);
+        }
         let g = self.inner.generation.fetch_add(1, Ordering::SeqCst) + 1;
         {
             let mut map = self.inner.changed_in.write().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -74,7 +96,7 @@ impl Changes {
             }
         }
         for l in self.inner.listeners.read().unwrap_or_else(std::sync::PoisonError::into_inner).iter() {
-            l(notice);
+            l(id, notice);
         }
     }
 
@@ -99,7 +121,10 @@ const KEEP_LOG: chrono::Duration = chrono::Duration::days(2);
 pub async fn follow(store: Arc<dyn ChangeStore>, changes: Changes) {
     let mut last = loop {
         match store.last_change().await {
-            Ok(id) => break id,
+            Ok(id) => {
+                changes.note_logged(id);
+                break id;
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the change log; retrying");
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -144,9 +169,10 @@ pub async fn catch_up(store: &dyn ChangeStore, changes: &Changes, last: &mut i64
         let batch = store.list_changes(*last, 500).await?;
         let Some(end) = batch.last().map(|c| c.id) else { break };
         for c in batch.iter().filter(|c| c.node != store.node()) {
-            changes.apply(&c.notice);
+            changes.apply_logged(Some(c.id), &c.notice);
         }
         *last = end;
+        changes.note_logged(end);
     }
     Ok(())
 }
@@ -161,7 +187,7 @@ mod tests {
         let c = Changes::new();
         let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
         let h = heard.clone();
-        c.subscribe(move |n| h.lock().unwrap().push(n.to_line()));
+        c.subscribe(move |_, n| h.lock().unwrap().push(n.to_line()));
         let g = c.generation();
         c.apply(&Notice::of([Key::article(ArticleId(3))]));
         assert_eq!(c.generation(), g + 1);

@@ -164,8 +164,13 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// Seconds a client has to send a request's headers before the connection is closed.
     pub header_timeout_secs: u64,
-    /// Connections served at once; more wait to be accepted.
+    /// Connections served at once; more wait to be accepted. Every reader
+    /// following a live story holds one (and a file descriptor: raise
+    /// `ulimit -n` above this).
     pub max_connections: usize,
+    /// Live-story streams held open at once; more are answered 503 (the page
+    /// still works, a reload shows new entries). Keep it below `max_connections`.
+    pub max_streams: usize,
     /// Largest request body outside uploads, in bytes.
     pub max_body_bytes: usize,
     /// Largest photo upload, in bytes.
@@ -274,7 +279,8 @@ impl Default for ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             request_timeout_secs: 30,
             header_timeout_secs: 10,
-            max_connections: 2048,
+            max_connections: 16_384,
+            max_streams: 12_000,
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 20 * 1024 * 1024,
             trusted_proxies: Vec::new(),

@@ -76,6 +76,14 @@ impl Key {
         let ok = !s.is_empty() && s.len() <= 120 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         ok.then(|| Key(s.to_owned()))
     }
+    /// The story whose live coverage this key names, if it is a live key.
+    pub fn live_story(&self) -> Option<ArticleId> {
+        self.0.strip_prefix("live").and_then(|n| n.parse().ok()).map(ArticleId)
+    }
+    /// The live entry this key names, if it is an entry key.
+    pub fn live_entry(&self) -> Option<i64> {
+        self.0.strip_prefix("le").and_then(|n| n.parse().ok())
+    }
     /// Returns the key's text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -187,6 +195,14 @@ impl Notice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn live_keys_name_their_story_and_entry() {
+        assert_eq!(Key::live(ArticleId(12)).live_story(), Some(ArticleId(12)));
+        assert_eq!(Key::entry(7).live_entry(), Some(7));
+        assert_eq!(Key::lists().live_story(), None);
+        assert_eq!(Key::article(ArticleId(3)).live_entry(), None);
+    }
 
     #[test]
     fn keys_are_header_words_whatever_the_slug() {

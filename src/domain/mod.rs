@@ -6,6 +6,7 @@
 pub mod article;
 pub mod change;
 pub mod comment;
+pub mod live;
 pub mod search;
 pub mod spam;
 pub mod user;

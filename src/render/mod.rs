@@ -6,6 +6,7 @@
 //! so text is escaped unless a view model marks it as already-safe HTML.
 
 pub mod feed;
+pub mod live;
 pub mod markdown;
 pub mod seo;
 pub mod view;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::view::{ArticleView, EntityRef, MetaTag};
 use crate::config::Config;
+use crate::domain::live::{Coverage, LiveEntry};
 use crate::domain::Article;
 
 /// Returns the absolute URL of the social-card crop of an article's photo
@@ -198,8 +199,17 @@ fn entity_thing<'a>(base: &str, e: &'a EntityRef) -> Thing<'a> {
 }
 
 /// Builds the JSON-LD of an article page: the `NewsArticle` (with the
-/// entities it is about and mentions, linked to their pages) and its breadcrumbs.
-pub fn article_jsonld(cfg: &Config, a: &Article, v: &ArticleView, url: &str, entities: &[EntityRef]) -> String {
+/// entities it is about and mentions, linked to their pages) and its
+/// breadcrumbs; a story covered live is a `LiveBlogPosting` whose updates are
+/// the `updates` its page shows.
+pub fn article_jsonld(
+    cfg: &Config,
+    a: &Article,
+    v: &ArticleView,
+    url: &str,
+    entities: &[EntityRef],
+    updates: &[LiveEntry],
+) -> String {
     let base = cfg.base_url();
     let (main, other): (Vec<&EntityRef>, Vec<&EntityRef>) = entities.iter().partition(|e| e.main);
     let mut image = Vec::new();
@@ -251,7 +261,41 @@ pub fn article_jsonld(cfg: &Config, a: &Article, v: &ArticleView, url: &str, ent
     }
     crumbs.push(Crumb { kind: "ListItem", position: crumbs.len() + 1, name: v.headline.clone(), item: url.to_owned() });
     let trail = BreadcrumbList { context: "https://schema.org", kind: "BreadcrumbList", item_list_element: crumbs };
+    let article = match &a.live {
+        Some(c) => live_posting(serde_json::to_value(&article).unwrap_or_default(), c, url, updates),
+        None => serde_json::to_value(&article).unwrap_or_default(),
+    };
     format!("[{},{}]", script_json(&article), script_json(&trail))
+}
+
+/// Makes an article's JSON-LD a `LiveBlogPosting`: when coverage started and
+/// ended, and its updates, each a `BlogPosting` at the entry's own anchor.
+fn live_posting(mut article: serde_json::Value, c: &Coverage, url: &str, updates: &[LiveEntry]) -> serde_json::Value {
+    let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let Some(o) = article.as_object_mut() else { return article };
+    o.insert("@type".into(), "LiveBlogPosting".into());
+    o.insert("coverageStartTime".into(), time(c.started_at).into());
+    if let Some(end) = c.ended_at {
+        o.insert("coverageEndTime".into(), time(end).into());
+    }
+    let posts: Vec<serde_json::Value> = updates
+        .iter()
+        .map(|e| {
+            let text = super::markdown::plain_text(&e.body);
+            let headline = e.headline.clone().unwrap_or_else(|| text.chars().take(110).collect());
+            serde_json::json!({
+                "@type": "BlogPosting",
+                "headline": headline,
+                "url": format!("{url}#entry-{}", e.id),
+                "datePublished": time(e.created_at),
+                "dateModified": time(e.updated_at),
+                "articleBody": text,
+                "author": { "@type": "Person", "name": e.author_name },
+            })
+        })
+        .collect();
+    o.insert("liveBlogUpdate".into(), posts.into());
+    article
 }
 
 /// Builds the JSON-LD of the front page: the `WebSite`.

@@ -8,6 +8,7 @@ pub mod account;
 pub mod article;
 pub mod comment;
 pub mod intel;
+pub mod live;
 pub mod mailbox;
 pub mod media;
 pub mod site;

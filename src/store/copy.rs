@@ -41,6 +41,7 @@ pub const TABLES: &[&str] = &[
     "spam_training",
     "rate_events",
     "import_ids",
+    "live_entries",
     "outbox",
     "jobs",
     "changes",

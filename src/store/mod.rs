@@ -15,6 +15,7 @@ mod change;
 mod comment;
 pub mod copy;
 mod intel;
+mod live;
 pub mod postgres;
 mod queue;
 mod search;
@@ -31,6 +32,7 @@ pub use intel::{
     ArticleIntel, EntityDecision, EntityInfo, EntityLink, EntityQuote, EntityStore, FoundEntity, FoundEvent,
     FoundQuote, RoleUse, TimelineEvent,
 };
+pub use live::{LiveStore, Logged, NewEntry};
 pub use queue::{Effects, Job, NewJob, NewMail, QueueCounts, QueueStore, MAIL};
 pub use search::{SearchHit, SearchRequest, SearchStore, COUNT_CAP};
 pub use site::{ImportRecord, ImportStore, MediaStore, NewMedia, SettingStore, StashStore, SystemStore};
@@ -124,6 +126,7 @@ pub trait Store:
     + RateStore
     + MailPrefStore
     + EntityStore
+    + LiveStore
 {
 }
 impl<T> Store for T where
@@ -142,6 +145,7 @@ impl<T> Store for T where
         + RateStore
         + MailPrefStore
         + EntityStore
+        + LiveStore
 {
 }
 

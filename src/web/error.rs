@@ -113,6 +113,19 @@ impl From<crate::service::SaveError> for AppError {
     }
 }
 
+impl From<crate::service::live::LiveError> for AppError {
+    fn from(e: crate::service::live::LiveError) -> Self {
+        use crate::service::live::LiveError;
+        match e {
+            LiveError::Invalid(f) => AppError::Invalid(f),
+            LiveError::Denied(m) => AppError::Forbidden(m.into()),
+            LiveError::NotFound => AppError::NotFound,
+            LiveError::NotLive => AppError::Conflict(LiveError::NotLive.to_string()),
+            LiveError::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<crate::service::comment::CommentError> for AppError {
     fn from(e: crate::service::comment::CommentError) -> Self {
         use crate::service::comment::CommentError;

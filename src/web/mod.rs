@@ -13,6 +13,7 @@ pub mod form;
 pub mod intel;
 pub mod legacy;
 pub mod limits;
+pub mod live;
 pub mod media;
 pub mod metrics;
 pub mod protected;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(comments::routes(&cfg))
         .merge(search::routes())
         .merge(protected::routes(&cfg))
+        .merge(live::routes())
         .route("/category/{*rest}", get(legacy::category))
         .nest("/admin", admin::routes(&cfg))
         // People type both; the router knows only the first.

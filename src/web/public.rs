@@ -240,6 +240,8 @@ struct ArticleCtx {
     /// The people, places and organisations the story names.
     entities: Vec<crate::render::view::EntityRef>,
     related: Vec<ArticleView>,
+    /// The live block of a story covered live.
+    live: Option<crate::render::live::LiveView>,
 }
 
 /// Resolves every other path: `/YYYY/`, `/YYYY/MM/`, `/YYYY/MM/DD/`, `/YYYY/MM/DD/slug/`, `/slug/` and old URLs.
@@ -271,6 +273,12 @@ async fn show_path(
         (4, [Some(_), Some(_), Some(_), None]) => article(&state, path, segs[3], &headers, &p).await,
         (5, [Some(_), Some(_), Some(_), None, None]) if segs[4] == "comments.xml" => {
             crate::web::syndication::comments_feed(&state, path, segs[3]).await
+        }
+        (5, [Some(_), Some(_), Some(_), None, None]) if segs[4] == "live" => {
+            crate::web::live::archive(&state, path, segs[3], p.number()?).await
+        }
+        (6, [Some(_), Some(_), Some(_), None, None, None]) if segs[4] == "live" => {
+            crate::web::live::feed(&state, path, segs[3], segs[5]).await
         }
         (1, [None]) => page(&state, path, segs[0]).await,
         // A page under its parents (`/about/history/`), as WordPress addresses them.
@@ -400,8 +408,19 @@ pub async fn render_article(
     layout.canonical = Some(url.clone());
     layout.meta = crate::render::seo::article_meta(cfg, a, &view, &url);
     let (entities, related) = crate::web::intel::article_extras(state, a).await?;
+    let (live, updates) = match crate::web::live::block(state, a, &canonical).await? {
+        Some((v, entries)) => (Some(v), entries),
+        None => (None, Vec::new()),
+    };
     if !a.is_protected() {
-        layout.jsonld = Some(crate::render::seo::article_jsonld(cfg, a, &view, &url, &entities));
+        layout.jsonld = Some(crate::render::seo::article_jsonld(cfg, a, &view, &url, &entities, &updates));
+    }
+    if live.is_some() {
+        layout.feeds.push(FeedLink {
+            mime: "application/rss+xml",
+            title: format!("Live updates: {}", view.headline),
+            url: format!("{url}live/feed.xml"),
+        });
     }
     layout.oembed = Some(format!("{}/oembed?url={}&format=json", cfg.base_url(), crate::web::auth::urlencode(&url)));
     layout.feeds.push(FeedLink {
@@ -418,10 +437,22 @@ pub async fn render_article(
     let comments = crate::web::comments::block(state, a, &canonical, page, visitor, form).await?;
     // The page shows the story, its comments, the entities it names and the related stories' headlines.
     let mut keys = vec![Key::article(a.id), Key::site(), Key::nav()];
+    if live.is_some() {
+        keys.push(Key::live(a.id));
+    }
     keys.extend(entities.iter().map(|e| Key::entity(e.id)));
     keys.extend(related.iter().map(|r| Key::article(ArticleId(r.id))));
-    let ctx =
-        ArticleCtx { layout, article: view, is_page: false, url, share, comments: Some(comments), entities, related };
+    let ctx = ArticleCtx {
+        layout,
+        article: view,
+        is_page: false,
+        url,
+        share,
+        comments: Some(comments),
+        entities,
+        related,
+        live,
+    };
     Ok(crate::web::cache::with_keys(render(state, "public/article.html", &ctx)?, keys))
 }
 
@@ -442,6 +473,7 @@ async fn page(state: &AppState, path: &str, slug: &str) -> Result<Response, AppE
                 comments: None,
                 entities: Vec::new(),
                 related: Vec::new(),
+                live: None,
             };
             let keys = vec![Key::article(a.id), Key::site(), Key::nav()];
             Ok(crate::web::cache::with_keys(render(state, "public/article.html", &ctx)?, keys))

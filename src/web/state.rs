@@ -35,4 +35,8 @@ pub struct AppState {
     pub intel: Intel,
     pub site: Site,
     pub photos: Photos,
+    /// Live coverage: starting and ending it, and its entries.
+    pub live: crate::service::live::Live,
+    /// The live streams open on this node.
+    pub streams: crate::web::live::Hub,
 }

@@ -42,15 +42,17 @@ pub fn routes() -> Router<AppState> {
         .route("/share/mastodon", get(show_mastodon))
 }
 
+/// The three kinds of feed.
 #[derive(Clone, Copy)]
-enum FeedKind {
+pub(crate) enum FeedKind {
     Rss,
     Atom,
     Json,
 }
 
 impl FeedKind {
-    fn from_file(f: &str) -> Option<FeedKind> {
+    /// Reads the kind from a feed's file name.
+    pub(crate) fn from_file(f: &str) -> Option<FeedKind> {
         match f {
             "feed.xml" => Some(FeedKind::Rss),
             "atom.xml" => Some(FeedKind::Atom),
@@ -84,7 +86,13 @@ async fn feed_response(
     let feed = Feed::new(cfg, title, cfg.site.tagline.clone(), path, &found.items, cfg.feeds.full_text);
     let mut keys = vec![list, Key::site()];
     keys.extend(found.items.iter().map(|a| Key::article(a.id)));
-    let res = match kind {
+    Ok(crate::web::cache::with_keys(write_feed(state, kind, &feed)?, keys))
+}
+
+/// Writes a feed in its kind's format.
+pub(crate) fn write_feed(state: &AppState, kind: FeedKind, feed: &Feed) -> Result<Response, AppError> {
+    let cfg = &state.cfg;
+    Ok(match kind {
         FeedKind::Rss => typed(
             "application/rss+xml; charset=utf-8",
             state.renderer.render("feeds/rss.xml", minijinja::context! { feed }).map_err(AppError::internal)?,
@@ -97,8 +105,7 @@ async fn feed_response(
             let json = feed.to_json(&format!("{}/static/logo.png", cfg.base_url()));
             typed("application/feed+json; charset=utf-8", json.to_string())
         }
-    };
-    Ok(crate::web::cache::with_keys(res, keys))
+    })
 }
 
 async fn site_feed(State(state): State<AppState>, kind: FeedKind) -> Result<Response, AppError> {

@@ -203,6 +203,8 @@ pub struct Article {
     pub corrections: Vec<Correction>,
     /// Readers must give it to read the story; None for most.
     pub password: Option<String>,
+    /// The story's live coverage, if it has had any.
+    pub live: Option<crate::domain::live::Coverage>,
 }
 
 impl Article {
@@ -330,6 +332,7 @@ mod tests {
             created_by: None,
             corrections: vec![],
             password: None,
+            live: None,
         };
         assert!(!art_at(now + chrono::Duration::minutes(1)).is_public(now));
         assert!(art_at(now - chrono::Duration::minutes(1)).is_public(now));

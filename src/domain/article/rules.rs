@@ -144,6 +144,7 @@ mod tests {
             created_by: Some(UserId(9)),
             corrections: vec![],
             password: None,
+            live: None,
         };
         let a = user(Role::Author, 1);
         assert_eq!(may_save(&a, Some(&art), Status::Draft), Err(Denied::NotYours));

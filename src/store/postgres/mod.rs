@@ -31,6 +31,9 @@ mod comment {
 mod intel {
     include!("../sql/intel.rs");
 }
+mod live {
+    include!("../sql/live.rs");
+}
 mod queue {
     include!("../sql/queue.rs");
 }

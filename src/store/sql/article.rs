@@ -21,7 +21,8 @@ use crate::store::{
 const SELECT: &str = "SELECT a.id, a.kind, a.slug, a.headline, a.standfirst, a.body, a.body_format,
     a.dateline, s.name AS section_name, s.slug AS section_slug, a.photo_id, m.mime, m.width,
     m.height, m.widths, m.filename, a.photo_caption, a.photo_credit, a.photo_alt, a.status, a.published_at,
-    a.created_at, a.updated_at, a.comments_open, a.created_by, a.password
+    a.created_at, a.updated_at, a.comments_open, a.created_by, a.password, a.live_state, a.live_started_at,
+    a.live_ended_at
     FROM articles a LEFT JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.photo_id";
 
 fn bad(what: &str, v: &str) -> StoreError {
@@ -73,6 +74,14 @@ fn article_from_row(r: &DbRow) -> StoreResult<Article> {
         created_by: r.get::<Option<i64>, _>("created_by").map(UserId),
         corrections: Vec::new(),
         password: r.get("password"),
+        live: match r.get::<Option<String>, _>("live_state").as_deref().and_then(crate::domain::live::LiveState::parse) {
+            Some(state) => Some(crate::domain::live::Coverage {
+                state,
+                started_at: r.get::<Option<Ts>, _>("live_started_at").map(from_ts).transpose()?.unwrap_or_default(),
+                ended_at: r.get::<Option<Ts>, _>("live_ended_at").map(from_ts).transpose()?,
+            }),
+            None => None,
+        },
     })
 }
 

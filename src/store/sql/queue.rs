@@ -11,7 +11,13 @@ use crate::store::{ChangeLog, Effects, Job, NewJob, Purge, QueueCounts, QueueSto
 /// Commits a write's effects inside its transaction: the change notice (logged,
 /// and on PostgreSQL announced at commit), a purge job per edge cache, and
 /// the jobs it causes.
-pub(crate) async fn write_effects(conn: &mut Conn, e: &Effects, log: &ChangeLog, now: DateTime<Utc>) -> StoreResult<()> {
+pub(crate) async fn write_effects(
+    conn: &mut Conn,
+    e: &Effects,
+    log: &ChangeLog,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<i64>> {
+    let mut logged = None;
     if let Some(n) = &e.notice {
         let id: i64 = sqlx::query_scalar("INSERT INTO changes (at, node, keys) VALUES ($1, $2, $3) RETURNING id")
             .bind(ts(now))
@@ -21,6 +27,7 @@ pub(crate) async fn write_effects(conn: &mut Conn, e: &Effects, log: &ChangeLog,
             .await
             .map_err(backend)?;
         notify_change(conn, id).await?;
+        logged = Some(id);
         let targets = log.purge.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         let purges = targets.into_iter().enumerate().map(|(i, target)| {
             // Every page an edge holds without narrower keys carries `any`: every purge names it.
@@ -31,7 +38,8 @@ pub(crate) async fn write_effects(conn: &mut Conn, e: &Effects, log: &ChangeLog,
         });
         insert_jobs(conn, &purges.collect::<Vec<_>>(), now).await?;
     }
-    insert_jobs(conn, &e.jobs, now).await
+    insert_jobs(conn, &e.jobs, now).await?;
+    Ok(logged)
 }
 
 async fn insert_jobs(conn: &mut Conn, jobs: &[NewJob], now: DateTime<Utc>) -> StoreResult<()> {

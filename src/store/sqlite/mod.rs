@@ -30,6 +30,9 @@ mod comment {
 mod intel {
     include!("../sql/intel.rs");
 }
+mod live {
+    include!("../sql/live.rs");
+}
 mod queue {
     include!("../sql/queue.rs");
 }

@@ -6,6 +6,7 @@
 mod articles;
 mod comments;
 mod entities;
+mod live;
 mod session;
 mod settings;
 mod users;
@@ -37,6 +38,10 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
         )
         .route("/articles/{id}/corrections", limit(post(articles::create_correction), l.form, "The correction"))
         .route("/articles/{id}/revisions", get(articles::list_revisions))
+        .route("/articles/{id}/live", get(live::show_desk))
+        .route("/articles/{id}/live/state", limit(post(live::switch), l.form, "The form"))
+        .route("/articles/{id}/live/entries", limit(post(live::post_entry), l.editor, "The update"))
+        .route("/articles/{id}/live/entries/{entry}/{action}", limit(post(live::act), l.form, "The form"))
         .route(
             "/articles/{id}/entities",
             limit(get(entities::list_entities).post(entities::update_entities), l.form, "The form"),

@@ -7,6 +7,7 @@ mod accounts;
 mod articles;
 mod comments;
 mod entities;
+mod live;
 mod media;
 mod search;
 
@@ -30,6 +31,7 @@ use crate::web::AppState;
         accounts::show_me, accounts::list_users, accounts::create_user,
         accounts::list_tokens, accounts::delete_token,
         entities::list_article_entities, entities::list_entities, entities::show_timeline,
+        live::list_entries, live::create_entry, live::update_entry, live::delete_entry, live::switch_live,
     ),
     components(schemas(
         articles::ArticleJson, articles::ArticleList, articles::NewArticle, articles::ArticlePatch,
@@ -40,6 +42,8 @@ use crate::web::AppState;
         accounts::UserJson, accounts::UserList, accounts::NewUser, accounts::TokenJson, accounts::TokenList,
         entities::EntityJson, entities::ArticleEntityJson, entities::ArticleEntities, entities::EntityList,
         entities::EventJson, entities::Timeline,
+        live::LiveJson, live::EntryJson, live::EntryList, live::EntryPhotoJson, live::NewEntryJson, live::EntryPatch,
+        live::LiveSwitch,
         ErrorJson,
     )),
     modifiers(&BearerAuth),
@@ -143,6 +147,9 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
         .route("/articles/{id}/corrections", json(post(articles::create_correction)))
         .route("/articles/{id}/revisions", get(articles::list_revisions))
         .route("/articles/{id}/entities", get(entities::list_article_entities))
+        .route("/articles/{id}/entries", json(get(live::list_entries).post(live::create_entry)))
+        .route("/articles/{id}/entries/{entry}", json(patch(live::update_entry).delete(live::delete_entry)))
+        .route("/articles/{id}/live", json(axum::routing::put(live::switch_live)))
         .route("/entities", get(entities::list_entities))
         .route("/timeline", get(entities::show_timeline))
         .route("/media", limit(post(media::create_media), l.api_upload, "The upload"))

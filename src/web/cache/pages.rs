@@ -141,7 +141,7 @@ impl PageCache {
             stale_served: AtomicU64::new(0),
         });
         let weak: Weak<PageCache> = Arc::downgrade(&cache);
-        changes.subscribe(move |n| {
+        changes.subscribe(move |_, n| {
             if let Some(c) = weak.upgrade() {
                 c.pages.write().unwrap_or_else(std::sync::PoisonError::into_inner).apply(n);
             }

@@ -9,6 +9,7 @@ mod durability;
 mod faults;
 mod intel;
 mod limits;
+mod live;
 mod mail;
 mod moving;
 mod nodes;

@@ -277,6 +277,7 @@ async fn preview_view(
         created_by: None,
         corrections: existing.map(|a| a.corrections.clone()).unwrap_or_default(),
         password: input.password.clone(),
+        live: existing.and_then(|a| a.live.clone()),
     };
     // Staff see the whole story, protected or not.
     Ok(ArticleView::unlocked(&a, state.cfg.tz()))
