@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
@@ -34,6 +35,15 @@ pub struct Metrics {
     latency: Family<RouteLabels, Histogram>,
     pub(crate) cache_hits: Counter,
     cache_misses: Counter,
+    live_streams: Gauge,
+    jobs: Family<JobLabels, Gauge>,
+}
+
+/// A kind of queued job and where it is.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    kind: &'static str,
+    state: &'static str,
 }
 
 impl Default for Metrics {
@@ -56,7 +66,11 @@ impl Metrics {
         registry.register("http_request_duration_seconds", "Time to answer a request", latency.clone());
         registry.register("page_cache_hits", "Pages answered from the page cache", cache_hits.clone());
         registry.register("page_cache_misses", "Pages rendered because the cache missed", cache_misses.clone());
-        Metrics { registry: Mutex::new(registry), requests, latency, cache_hits, cache_misses }
+        let live_streams = Gauge::default();
+        registry.register("live_streams", "Live-story event streams open on this node", live_streams.clone());
+        let jobs = Family::<JobLabels, Gauge>::default();
+        registry.register("jobs", "Queued jobs (mail, edge purges) by state", jobs.clone());
+        Metrics { registry: Mutex::new(registry), requests, latency, cache_hits, cache_misses, live_streams, jobs }
     }
 }
 
@@ -88,8 +102,20 @@ pub async fn show(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<
     if !peer.ip().is_loopback() && !state.cfg.server.metrics_from.contains(&peer.ip()) {
         return crate::web::error::AppError::NotFound.into_response();
     }
+    let m = &state.metrics;
+    m.live_streams.set(i64::try_from(state.streams.open_streams()).unwrap_or(i64::MAX));
+    for kind in [crate::store::MAIL, crate::store::PURGE] {
+        match state.store.count_jobs(kind).await {
+            Ok(c) => {
+                for (st, n) in [("waiting", c.waiting), ("done", c.done), ("failed", c.failed)] {
+                    m.jobs.get_or_create(&JobLabels { kind, state: st }).set(i64::try_from(n).unwrap_or(i64::MAX));
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot count the queued jobs"),
+        }
+    }
     let mut out = String::new();
-    let registry = state.metrics.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let registry = m.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &registry) {
         return crate::web::error::AppError::internal(anyhow::anyhow!("cannot encode metrics: {e}")).into_response();
     }

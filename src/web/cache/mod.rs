@@ -99,6 +99,7 @@ fn hit(state: &AppState, req: &Request) -> Option<Response> {
         || req.uri().query().is_some()
         || !matches!(*req.method(), Method::GET | Method::HEAD)
         || personal(req.headers())
+        || from_edge(req.headers())
     {
         return None;
     }
@@ -118,6 +119,9 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
     let cache = state.cache.clone();
     if !cache.enabled || !matches!(*req.method(), Method::GET | Method::HEAD) || personal(req.headers()) {
         return next.run(req).await;
+    }
+    if from_edge(req.headers()) {
+        heard_everything(&state).await;
     }
     let key = cache_key(&req);
     match cache.lookup(&key) {
@@ -206,6 +210,28 @@ async fn render(state: &AppState, key: String, req: Request, next: Next, reader:
     match reader {
         Some(h) => answer(state, &page, h, "miss"),
         None => StatusCode::NO_CONTENT.into_response(),
+    }
+}
+
+/// Tells whether an edge cache asks (Varnish sends `Surrogate-Capability`,
+/// as `docs/edge/dateline.vcl` sets it).
+fn from_edge(h: &HeaderMap) -> bool {
+    h.contains_key("surrogate-capability")
+}
+
+/// How long an edge's fetch waits for this node to hear the changes already committed.
+const EDGE_WAIT: Duration = Duration::from_secs(1);
+
+/// Waits until this node has heard every change committed so far. An edge
+/// refetches a page as soon as a change's purge reaches it, which can be
+/// before another node heard of the change: that node would hand the edge
+/// its old copy, kept there for `s-maxage`. Edges ask rarely (only when
+/// their own copy is gone or stale), so the query this costs is cheap.
+async fn heard_everything(state: &AppState) {
+    let Ok(newest) = state.store.last_change().await else { return };
+    let start = std::time::Instant::now();
+    while state.changes.last_logged() < newest && start.elapsed() < EDGE_WAIT {
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 

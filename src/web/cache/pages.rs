@@ -171,9 +171,13 @@ impl PageCache {
         totals.insert(list, (generation, total));
     }
 
-    /// Returns (hits, misses) since start.
-    pub fn stats(&self) -> (u64, u64) {
-        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+    /// Returns (hits, misses, stale copies served) since start.
+    pub fn stats(&self) -> (u64, u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+            self.stale_served.load(Ordering::Relaxed),
+        )
     }
 
     /// Looks a page up.

@@ -276,6 +276,9 @@ async fn an_open_page_hears_each_entry_and_a_reconnect_gets_what_it_missed() {
     let token = app.token(&app.add_user("ed@example.org", Role::Editor).await).await;
     let (id, path) = live_story(&app, &token, "Flood Warning Issued").await;
     let mut stream = open_stream(&app, id, None).await;
+    let (_, metrics) = app.get("/metrics").await;
+    assert!(metrics.contains("dateline_live_streams 1"), "operators see the open streams");
+    assert!(metrics.contains("dateline_jobs{kind=\"purge\",state=\"waiting\"}"), "and the queue");
     let posted = Instant::now();
     let e1 = post_entry(&app, &token, id, json!({"body": "The river is rising."})).await;
     let got = read_events(&mut stream, 1, Duration::from_secs(5)).await;

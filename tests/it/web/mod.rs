@@ -6,6 +6,7 @@ mod cache;
 mod cli;
 mod comments;
 mod durability;
+mod edge;
 mod faults;
 mod intel;
 mod limits;
