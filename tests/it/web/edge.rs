@@ -222,12 +222,21 @@ async fn varnish_keeps_the_site_and_an_entry_shows_through_it_within_a_second() 
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
-    // The stream goes through Varnish unbuffered (piped).
-    let r = api(&a, "PATCH", &format!("/api/v1/articles/{id}"), json!({"status": "published"})).await.unwrap();
+    stream_through(&varnish, &a, &token, id).await;
+}
+
+async fn send(app: &TestApp, token: &str, method: &str, path: &str, body: Value) -> reqwest::Response {
+    app.http.request(method.parse().unwrap(), app.url(path)).bearer_auth(token).json(&body).send().await.unwrap()
+}
+
+/// The event stream of a live story goes through Varnish unbuffered (piped).
+async fn stream_through(varnish: &Varnish, a: &TestApp, token: &str, id: i64) {
+    let r = send(a, token, "PATCH", &format!("/api/v1/articles/{id}"), json!({"status": "published"})).await;
     assert_eq!(r.status().as_u16(), 200);
+    let reader = reqwest::Client::new();
     let mut stream = reader.get(varnish.url(&format!("/live/{id}/events"))).send().await.unwrap();
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
-    api(&a, "POST", &format!("/api/v1/articles/{id}/entries"), json!({"body": "Gates closing."})).await.unwrap();
+    send(a, token, "POST", &format!("/api/v1/articles/{id}/entries"), json!({"body": "Gates closing."})).await;
     let mut got = String::new();
     let until = Instant::now() + Duration::from_secs(3);
     while !got.contains("Gates closing.") && Instant::now() < until {
