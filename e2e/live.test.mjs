@@ -111,7 +111,26 @@ test("with JavaScript off the live page shows every entry and a reload shows new
   await context.close();
 });
 
+test("the breaking-news banner appears on an open live page and on every other page", async () => {
+  const context = await browser.newContext(DESKTOP);
+  const page = await context.newPage();
+  await page.goto(site.base + path);
+  await page.waitForTimeout(300);
+  await site.api("PUT", "/banner", { text: "Bridge closed to all traffic", url: path });
+  await page.locator("#breaking .breaking a").waitFor({ timeout: 5000 });
+  assert.equal(await page.locator("#breaking .breaking a").innerText(), "Bridge closed to all traffic");
+  const other = await context.newPage();
+  await other.goto(site.base + "/");
+  assert.equal(await other.locator("#breaking .breaking a").getAttribute("href"), path);
+  await site.api("DELETE", "/banner");
+  await page.waitForFunction(() => document.getElementById("breaking").textContent.trim() === "", null, { timeout: 5000 });
+  await other.reload();
+  assert.equal(await other.locator("#breaking .breaking").count(), 0);
+  await context.close();
+});
+
 test("the live page and the desk pass axe", async () => {
+  await site.api("PUT", "/banner", { text: "Storm warning for the whole coast", url: path });
   for (const scheme of ["light", "dark"]) {
     const context = await browser.newContext({ ...PHONE, bypassCSP: true, colorScheme: scheme });
     const page = await context.newPage();
@@ -127,6 +146,10 @@ test("the live page and the desk pass axe", async () => {
     await page.goto(`${site.base}/admin/articles/${story.id}/live`);
     result = await axe(page);
     assert.equal(result.violations.length, 0, `live desk (${scheme}):\n${describe(result.violations)}`);
+    await page.goto(`${site.base}/admin/settings`);
+    result = await axe(page);
+    assert.equal(result.violations.length, 0, `settings with the banner form (${scheme}):\n${describe(result.violations)}`);
     await context.close();
   }
+  await site.api("DELETE", "/banner");
 });

@@ -129,7 +129,10 @@ impl App {
         let articles = Articles::new(store.clone(), changes.clone(), tz, Enrich::Background);
         let streams =
             crate::web::live::Hub::start(store.clone(), renderer.clone(), tz, &changes, cfg.server.max_streams);
+        let banner =
+            crate::web::banner::BannerSlot::start(store.clone(), renderer.clone(), &changes, cfg.cache.esi).await;
         let state = AppState {
+            banner,
             live: crate::service::live::Live::new(store.clone(), changes.clone(), articles.clone()),
             streams,
             articles,

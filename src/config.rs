@@ -255,6 +255,10 @@ pub struct CacheConfig {
     /// Edge caches to purge on every change (`http://varnish:6081/`), through
     /// the job queue: the keys a change touched, as Varnish's xkey module takes them.
     pub purge: Vec<String>,
+    /// Edges that say they speak ESI (`Surrogate-Capability`) get the
+    /// breaking-news banner as `<esi:include src="/_fragments/banner"/>`
+    /// and fill it in themselves (docs/EDGE.md).
+    pub esi: bool,
 }
 
 impl Default for Config {
@@ -312,6 +316,7 @@ impl Default for CacheConfig {
             stale_while_revalidate_secs: 60,
             stale_if_error_secs: 86_400,
             purge: Vec::new(),
+            esi: false,
         }
     }
 }

@@ -3,7 +3,8 @@
 // - new entries wait behind a "N new updates" button, so text never moves
 //   under the reader's eyes, and a screen reader hears how many arrived;
 // - an edited entry is replaced where it stands, a deleted one removed;
-// - when the coverage ends the page says so and the stream is closed.
+// - when the coverage ends the page says so and the stream is closed;
+// - the breaking-news banner is set or cleared in place.
 // The browser reconnects by itself and the server replays what was missed.
 (function () {
   "use strict";
@@ -112,6 +113,14 @@
     var title = document.getElementById("live-title");
     if (title && s === "ended") { title.textContent = "Live coverage has ended"; }
     say(s === "ended" ? "Live coverage has ended." : "This story is no longer live.");
+  });
+
+  stream.addEventListener("banner", function (ev) {
+    var slot = document.getElementById("breaking");
+    if (!slot) { return; }
+    var html = JSON.parse(ev.data).html;
+    slot.innerHTML = html;
+    if (html) { say("Breaking news: " + slot.textContent.replace(/^\s*Breaking\s*/, "")); }
   });
 
   stream.addEventListener("reload", function () {

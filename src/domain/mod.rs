@@ -4,6 +4,7 @@
 //! ask these functions what is allowed and what a value means.
 
 pub mod article;
+pub mod banner;
 pub mod change;
 pub mod comment;
 pub mod live;

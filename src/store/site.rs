@@ -36,8 +36,9 @@ pub trait SettingStore: Send + Sync {
     async fn get_setting(&self, key: &str) -> StoreResult<Option<String>>;
     /// Writes a site setting.
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
-    /// Writes several settings readers see, with their effects, in one transaction.
-    async fn set_settings(&self, pairs: &[(String, String)], effects: &Effects) -> StoreResult<()>;
+    /// Writes several settings readers see, with their effects, in one
+    /// transaction; returns the logged change's id.
+    async fn set_settings(&self, pairs: &[(String, String)], effects: &Effects) -> StoreResult<Option<i64>>;
     /// Deletes a site setting.
     async fn delete_setting(&self, key: &str) -> StoreResult<()>;
     /// Stores `value` unless `key` already has one, and returns the stored

@@ -126,6 +126,17 @@ impl From<crate::service::live::LiveError> for AppError {
     }
 }
 
+impl From<crate::service::site::BannerError> for AppError {
+    fn from(e: crate::service::site::BannerError) -> Self {
+        use crate::service::site::BannerError;
+        match e {
+            BannerError::Invalid(f) => AppError::Invalid(f),
+            BannerError::Denied(m) => AppError::Forbidden(m.into()),
+            BannerError::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<crate::service::comment::CommentError> for AppError {
     fn from(e: crate::service::comment::CommentError) -> Self {
         use crate::service::comment::CommentError;

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod banner;
 pub mod cache;
 pub mod comments;
 pub mod cookie;
@@ -67,12 +68,14 @@ pub fn router(state: AppState) -> Router {
             "/setup/{token}",
             limits::limit(get(auth::show_setup).post(auth::create_first_admin), body.form, "The form"),
         )
+        .route("/_fragments/banner", get(banner::show_fragment))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::show))
         .route("/static/{*path}", get(static_file))
         .route("/media/{id}/{file}", get(media::show))
         .route("/media/{id}/original/{name}", get(media::show_named))
         .layer(middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), banner::fill_uncached))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         // Routes that take a body set their own limits (`limits`), which answer first;

@@ -39,4 +39,6 @@ pub struct AppState {
     pub live: crate::service::live::Live,
     /// The live streams open on this node.
     pub streams: crate::web::live::Hub,
+    /// The breaking-news banner every page shows.
+    pub banner: Arc<crate::web::banner::BannerSlot>,
 }

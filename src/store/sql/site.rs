@@ -115,7 +115,7 @@ impl crate::store::SettingStore for This {
         .map_err(backend)?;
         Ok(())
     }
-    async fn set_settings(&self, pairs: &[(String, String)], effects: &Effects) -> StoreResult<()> {
+    async fn set_settings(&self, pairs: &[(String, String)], effects: &Effects) -> StoreResult<Option<i64>> {
         let mut tx = self.write.begin().await.map_err(backend)?;
         for (key, value) in pairs {
             sqlx::query(
@@ -127,8 +127,9 @@ impl crate::store::SettingStore for This {
             .await
             .map_err(backend)?;
         }
-        super::queue::write_effects(&mut tx, effects, &self.log, Utc::now()).await?;
-        tx.commit().await.map_err(backend)
+        let logged = super::queue::write_effects(&mut tx, effects, &self.log, Utc::now()).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(logged)
     }
     async fn delete_setting(&self, key: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&self.write).await.map_err(backend)?;

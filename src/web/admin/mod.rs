@@ -48,6 +48,7 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
         )
         .route("/users", limit(get(users::list_users).post(users::create_user), l.form, "The form"))
         .route("/settings", limit(get(settings::show_settings).post(settings::update_settings), l.form, "The form"))
+        .route("/banner", limit(post(settings::update_banner), l.form, "The form"))
         .route("/comments", get(comments::list_comments))
         .route("/comments/bulk", limit(post(comments::bulk), l.form, "The form"))
         .route("/comments/{id}/status", limit(post(comments::update_status), l.form, "The form"))

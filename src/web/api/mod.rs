@@ -5,6 +5,7 @@
 
 mod accounts;
 mod articles;
+mod banner;
 mod comments;
 mod entities;
 mod live;
@@ -32,6 +33,7 @@ use crate::web::AppState;
         accounts::list_tokens, accounts::delete_token,
         entities::list_article_entities, entities::list_entities, entities::show_timeline,
         live::list_entries, live::create_entry, live::update_entry, live::delete_entry, live::switch_live,
+        banner::show_banner, banner::set_banner, banner::clear_banner,
     ),
     components(schemas(
         articles::ArticleJson, articles::ArticleList, articles::NewArticle, articles::ArticlePatch,
@@ -43,7 +45,7 @@ use crate::web::AppState;
         entities::EntityJson, entities::ArticleEntityJson, entities::ArticleEntities, entities::EntityList,
         entities::EventJson, entities::Timeline,
         live::LiveJson, live::EntryJson, live::EntryList, live::EntryPhotoJson, live::NewEntryJson, live::EntryPatch,
-        live::LiveSwitch,
+        live::LiveSwitch, banner::BannerJson,
         ErrorJson,
     )),
     modifiers(&BearerAuth),
@@ -150,6 +152,7 @@ pub fn routes(cfg: &Config) -> Router<AppState> {
         .route("/articles/{id}/entries", json(get(live::list_entries).post(live::create_entry)))
         .route("/articles/{id}/entries/{entry}", json(patch(live::update_entry).delete(live::delete_entry)))
         .route("/articles/{id}/live", json(axum::routing::put(live::switch_live)))
+        .route("/banner", json(get(banner::show_banner).put(banner::set_banner).delete(banner::clear_banner)))
         .route("/entities", get(entities::list_entities))
         .route("/timeline", get(entities::show_timeline))
         .route("/media", limit(post(media::create_media), l.api_upload, "The upload"))

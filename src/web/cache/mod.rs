@@ -23,7 +23,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{to_bytes, Body};
+use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -248,15 +248,22 @@ fn cacheable(h: &HeaderMap) -> bool {
 }
 
 fn answer(state: &AppState, page: &CachedPage, req: &HeaderMap, status: &'static str) -> Response {
-    let mut res = if page::not_modified(page, req) {
+    // The banner's slot, filled with the banner shown now (or an ESI include for an edge).
+    let fragment = page.slot.map(|at| (at, state.banner.for_request(req)));
+    let filled = fragment.as_ref().filter(|(_, f)| !f.html.is_empty()).map(|(at, f)| page.filled(*at, f));
+    let (etag, identity, gzip, brotli) = match &filled {
+        Some(f) => (&f.etag, &f.identity, &f.gzip, &Bytes::new()),
+        None => (&page.etag, &page.identity, &page.gzip, &page.brotli),
+    };
+    let mut res = if page::not_modified(page, etag, req) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let (body, coding) = if !page.brotli.is_empty() && page::accepts(req, "br") {
-            (page.brotli.clone(), Some("br"))
-        } else if !page.gzip.is_empty() && page::accepts(req, "gzip") {
-            (page.gzip.clone(), Some("gzip"))
+        let (body, coding) = if !brotli.is_empty() && page::accepts(req, "br") {
+            (brotli.clone(), Some("br"))
+        } else if !gzip.is_empty() && page::accepts(req, "gzip") {
+            (gzip.clone(), Some("gzip"))
         } else {
-            (page.identity.clone(), None)
+            (identity.clone(), None)
         };
         let mut r = Response::new(Body::from(body));
         if let Some(c) = coding {
@@ -265,8 +272,11 @@ fn answer(state: &AppState, page: &CachedPage, req: &HeaderMap, status: &'static
         r.headers_mut().insert(header::CONTENT_TYPE, page.content_type.clone());
         r
     };
+    if fragment.as_ref().is_some_and(|(_, f)| f.html.starts_with(b"<esi:")) {
+        res.headers_mut().insert("surrogate-control", HeaderValue::from_static("content=\"ESI/1.0\""));
+    }
     let h = res.headers_mut();
-    h.insert(header::ETAG, page.etag.clone());
+    h.insert(header::ETAG, etag.clone());
     h.insert(header::LAST_MODIFIED, page.last_modified.clone());
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     h.insert(header::CACHE_CONTROL, state.edge.cache_control.clone());

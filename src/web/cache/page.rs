@@ -1,6 +1,7 @@
 //! One cached answer in its three encodings, and the compressing that makes them.
 
 use std::io::Write;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -19,6 +20,19 @@ pub struct CachedPage {
     pub(super) keys: Vec<Key>,
     /// The keys as one header value (`Surrogate-Key`, `xkey`).
     pub(super) key_header: Option<HeaderValue>,
+    /// Where the banner's slot is in the page (`web::banner`), if it has one.
+    pub(super) slot: Option<usize>,
+    /// The page with the current banner in its slot, made when first asked for.
+    filled: Mutex<Option<Arc<Filled>>>,
+}
+
+/// A page with a banner in its slot: gzip only (it is made on a reader's
+/// request, and lives only until the banner changes again).
+pub(super) struct Filled {
+    version: u64,
+    pub(super) etag: HeaderValue,
+    pub(super) identity: Bytes,
+    pub(super) gzip: Bytes,
 }
 
 impl CachedPage {
@@ -31,6 +45,7 @@ impl CachedPage {
     /// a long article page); [`CachedPage::compress_best`] adds the rest.
     pub(super) fn new(content_type: HeaderValue, body: Bytes, keys: Vec<Key>) -> CachedPage {
         use sha2::Digest;
+        let html = content_type.to_str().is_ok_and(|t| t.starts_with("text/html"));
         let digest = sha2::Sha256::digest(&body);
         let etag = format!("\"{}\"", hex::encode(&digest[..12]));
         let line = keys.iter().map(Key::as_str).collect::<Vec<_>>().join(" ");
@@ -41,10 +56,31 @@ impl CachedPage {
                 .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
             gzip: gzip(&body, flate2::Compression::fast()).into(),
             brotli: Bytes::new(),
+            slot: html.then(|| crate::web::banner::find(&body)).flatten(),
             identity: body,
             key_header: (!line.is_empty()).then(|| HeaderValue::from_str(&line).ok()).flatten(),
             keys,
+            filled: Mutex::new(None),
         }
+    }
+
+    /// The page with `fragment` in its banner slot at `at`, made once per banner.
+    pub(super) fn filled(&self, at: usize, fragment: &crate::web::banner::Fragment) -> Arc<Filled> {
+        let mut memo = self.filled.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(f) = memo.as_ref().filter(|f| f.version == fragment.version) {
+            return f.clone();
+        }
+        let identity = crate::web::banner::fill(&self.identity, at, &fragment.html);
+        let tag = self.etag.to_str().unwrap_or("\"0\"").trim_end_matches('"');
+        let f = Arc::new(Filled {
+            version: fragment.version,
+            etag: HeaderValue::from_str(&format!("{tag}-b{}\"", fragment.version))
+                .unwrap_or_else(|_| HeaderValue::from_static("\"0\"")),
+            gzip: gzip(&identity, flate2::Compression::default()).into(),
+            identity: identity.into(),
+        });
+        *memo = Some(f.clone());
+        f
     }
 
     /// The same page (same ETag and date) with gzip and brotli at their best,
@@ -66,6 +102,8 @@ impl CachedPage {
             brotli: brotli.into(),
             keys: self.keys.clone(),
             key_header: self.key_header.clone(),
+            slot: self.slot,
+            filled: Mutex::new(None),
         }
     }
 }
@@ -87,10 +125,11 @@ pub(super) fn accepts(h: &HeaderMap, coding: &str) -> bool {
     })
 }
 
-/// Tells whether the client's copy is current (`If-None-Match`, else `If-Modified-Since`).
-pub(super) fn not_modified(page: &CachedPage, h: &HeaderMap) -> bool {
+/// Tells whether the client's copy is current (`If-None-Match` against
+/// `etag`, else `If-Modified-Since`).
+pub(super) fn not_modified(page: &CachedPage, etag: &HeaderValue, h: &HeaderMap) -> bool {
     if let Some(inm) = h.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-        let tag = page.etag.to_str().unwrap_or("");
+        let tag = etag.to_str().unwrap_or("");
         return inm.split(',').any(|t| t.trim() == tag || t.trim() == "*" || t.trim().trim_start_matches("W/") == tag);
     }
     let since =

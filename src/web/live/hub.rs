@@ -18,7 +18,7 @@ use chrono_tz::Tz;
 use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::changes::Changes;
-use crate::domain::change::Notice;
+use crate::domain::change::{Key, Notice};
 use crate::domain::live::LiveState;
 use crate::domain::ArticleId;
 use crate::render::live::EntryView;
@@ -103,7 +103,7 @@ impl Hub {
         // one task renders, in the order the changes were heard.
         let (tx, mut rx) = mpsc::unbounded_channel::<(Option<i64>, Notice)>();
         changes.subscribe(move |id, n| {
-            if n.keys.iter().any(|k| k.live_story().is_some()) {
+            if n.keys.iter().any(|k| k.live_story().is_some()) || n.keys.contains(&Key::banner()) {
                 // Only fails when the worker is gone (the runtime is ending).
                 tx.send((id, n.clone())).ok();
             }
@@ -148,8 +148,12 @@ impl Hub {
         let _ = self.inner.closing.send(true);
     }
 
-    /// Renders the events of one change and sends them to the story's streams.
+    /// Renders the events of one change and sends them to the story's streams
+    /// (a change of the banner: to every stream).
     async fn publish(&self, id: Option<i64>, n: &Notice) {
+        if n.keys.contains(&Key::banner()) {
+            self.publish_banner(id).await;
+        }
         for story in n.keys.iter().filter_map(|k| k.live_story()) {
             let tx = {
                 let mut rooms = self.inner.rooms.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -170,6 +174,23 @@ impl Hub {
                 }
                 Err(e) => tracing::warn!(error = %e, story = story.0, "cannot render a live event"),
             }
+        }
+    }
+
+    async fn publish_banner(&self, id: Option<i64>) {
+        let banner = match crate::service::site::current_banner(self.inner.store.as_ref()).await {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the banner for the live streams");
+                return;
+            }
+        };
+        let html = crate::web::banner::render(&self.inner.renderer, banner.as_ref());
+        let event = Event::new(encode(id, "banner", &serde_json::json!({ "html": html })));
+        let rooms = self.inner.rooms.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for tx in rooms.values() {
+            // Fails only when every stream of that story has just ended.
+            tx.send(event.clone()).ok();
         }
     }
 
@@ -242,9 +263,11 @@ impl Hub {
         }
         let mut entries = BTreeSet::new();
         let mut state = false;
+        let mut banner = false;
         let mut last = since;
         for c in &changes {
             last = last.max(c.id);
+            banner |= c.notice.keys.contains(&Key::banner());
             if !c.notice.keys.iter().any(|k| k.live_story() == Some(story)) {
                 continue;
             }
@@ -257,6 +280,11 @@ impl Hub {
         let mut out = self.events(story, Some(last), &entries).await?;
         if state {
             out.extend(self.events(story, Some(last), &BTreeSet::new()).await?);
+        }
+        if banner {
+            let b = crate::service::site::current_banner(store.as_ref()).await?;
+            let html = crate::web::banner::render(&self.inner.renderer, b.as_ref());
+            out.push(Event::new(encode(Some(last), "banner", &serde_json::json!({ "html": html }))));
         }
         if out.is_empty() && last > since {
             // Nothing for this story, but the reader's place moves on.

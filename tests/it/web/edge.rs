@@ -128,6 +128,7 @@ async fn varnish_keeps_the_site_and_an_entry_shows_through_it_within_a_second() 
             c.database.url = url;
             c.media.dir = m;
             c.cache.purge = vec![format!("http://127.0.0.1:{vport}/")];
+            c.cache.esi = true;
         })
     };
     let a = node(media.path().to_path_buf()).await;
@@ -209,6 +210,8 @@ async fn varnish_keeps_the_site_and_an_entry_shows_through_it_within_a_second() 
     assert_eq!(served_after, served_before, "no reader reached a node");
     assert_eq!(rendered_after - rendered_before, 1, "the story's page rendered once for every reader");
 
+    banner_through(&varnish, &a, &token, &pages).await;
+
     // Unpublishing purges hard: Varnish never serves the story again, not even stale.
     let r = api(&a, "PATCH", &format!("/api/v1/articles/{id}"), json!({"status": "unpublished"})).await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
@@ -246,4 +249,26 @@ async fn stream_through(varnish: &Varnish, a: &TestApp, token: &str, id: i64) {
         }
     }
     assert!(got.contains("event: entry") && got.contains("Gates closing."), "{got}");
+}
+
+/// The banner reaches every page through Varnish (ESI) while every page
+/// object stays in Varnish's cache: only the fragment is fetched again.
+async fn banner_through(varnish: &Varnish, a: &TestApp, token: &str, pages: &[String]) {
+    let reader = reqwest::Client::new();
+    let sent = Instant::now();
+    let r = send(a, token, "PUT", "/api/v1/banner", json!({"text": "Bridge closed to all traffic"})).await;
+    assert_eq!(r.status().as_u16(), 200);
+    for p in pages {
+        loop {
+            let r = reader.get(varnish.url(p)).send().await.unwrap();
+            let hit = varnish_hit(&r);
+            if r.text().await.unwrap().contains("Bridge closed to all traffic") {
+                assert!(hit, "{p}: the page itself stayed in Varnish");
+                break;
+            }
+            assert!(sent.elapsed() < Duration::from_secs(2), "{p} never showed the banner");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    eprintln!("banner on every page through Varnish {:?} after it was set", sent.elapsed());
 }

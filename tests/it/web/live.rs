@@ -463,3 +463,86 @@ async fn an_entry_posted_on_one_node_reaches_readers_on_another() {
     let got = read_events(&mut resumed, 8, Duration::from_secs(2)).await;
     assert!(got.iter().any(|(_, _, d)| d["id"] == e2["id"]), "{got:?}");
 }
+
+#[tokio::test]
+async fn a_banner_reaches_every_page_and_stales_none() {
+    let app = spawn_app().await;
+    let token = app.token(&app.add_user("ed@example.org", Role::Editor).await).await;
+    let au = app.token(&app.add_user("au@example.org", Role::Author).await).await;
+    let (id, path) = live_story(&app, &token, "Storm Warning").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let reader = app.browser();
+    let read = |p: String| {
+        let reader = reader.clone();
+        let url = app.url(&p);
+        async move {
+            let r = reader.get(url).send().await.unwrap();
+            let x = r.headers().get("x-cache").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            let etag = r.headers().get("etag").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            (x, etag, r.text().await.unwrap())
+        }
+    };
+    for p in ["/", path.as_str(), "/section/city/"] {
+        read(p.to_owned()).await;
+        assert_eq!(read(p.to_owned()).await.0, "hit", "{p}");
+    }
+    let (_, etag_before, _) = read("/".to_owned()).await;
+    let mut stream = open_stream(&app, id, None).await;
+    let rendered = app.state_cache_misses();
+
+    // Bad banners are refused with the reason; authors may not set one.
+    let (s, e) = api(&app, &token, "PUT", "/api/v1/banner", Some(json!({"text": " "}))).await;
+    assert_eq!((s, e["fields"]["text"].is_string()), (422, true), "{e}");
+    let (s, e) =
+        api(&app, &token, "PUT", "/api/v1/banner", Some(json!({"text": "x", "url": "javascript:alert(1)"}))).await;
+    assert_eq!((s, e["fields"]["url"].is_string()), (422, true), "{e}");
+    let (s, _) = api(&app, &au, "PUT", "/api/v1/banner", Some(json!({"text": "Not mine to set"}))).await;
+    assert_eq!(s, 403);
+
+    let (s, b) =
+        api(&app, &token, "PUT", "/api/v1/banner", Some(json!({"text": "Storm warning: stay <indoors>", "url": path})))
+            .await;
+    assert_eq!(s, 200, "{b}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for p in ["/", path.as_str(), "/section/city/"] {
+        let (x, _, html) = read(p.to_owned()).await;
+        assert_eq!(x, "hit", "{p}: the banner changes no cached page");
+        assert_eq!(texts(&html, ".breaking a"), ["Storm warning: stay <indoors>"], "{p}: escaped, on every page");
+        assert_eq!(attrs(&html, ".breaking a", "href"), std::slice::from_ref(&path));
+    }
+    assert_eq!(app.state_cache_misses(), rendered, "nothing was rendered again");
+    let (_, etag_with, _) = read("/".to_owned()).await;
+    assert_ne!(etag_with, etag_before, "browsers holding the page without the banner get it");
+    let (_, search) = app.get("/search?q=storm").await;
+    assert!(search.contains("Storm warning: stay &lt;indoors&gt;"), "pages outside the cache get it too");
+    // The open live page hears it.
+    let got = read_events(&mut stream, 1, Duration::from_secs(5)).await;
+    assert_eq!(got.first().map(|(_, e, _)| e.as_str()), Some("banner"), "{got:?}");
+    assert!(got[0].2["html"].as_str().unwrap().contains("stay &lt;indoors&gt;"));
+
+    let (s, _) = api(&app, &token, "DELETE", "/api/v1/banner", None).await;
+    assert_eq!(s, 204);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (x, _, html) = read("/".to_owned()).await;
+    assert_eq!(x, "hit");
+    assert!(texts(&html, ".breaking").is_empty(), "cleared everywhere");
+    assert_eq!(api(&app, &token, "GET", "/api/v1/banner", None).await.0, 404);
+}
+
+#[tokio::test]
+async fn an_edge_that_speaks_esi_gets_the_banner_as_a_fragment() {
+    let app = spawn_with(false, |c| c.cache.esi = true).await;
+    let token = app.token(&app.add_user("ed@example.org", Role::Editor).await).await;
+    api(&app, &token, "PUT", "/api/v1/banner", Some(json!({"text": "Polls have closed"}))).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let edge = app.http.get(app.url("/")).header("surrogate-capability", "varnish=\"ESI/1.0\"").send().await.unwrap();
+    assert_eq!(edge.headers()["surrogate-control"], "content=\"ESI/1.0\"");
+    let html = edge.text().await.unwrap();
+    assert!(html.contains("<esi:include src=\"/_fragments/banner\"/>"), "the edge fills the slot itself");
+    assert!(!html.contains("Polls have closed"));
+    let (_, html) = app.get("/").await;
+    assert!(html.contains("Polls have closed"), "a browser asking directly gets the banner");
+    let r = app.http.get(app.url("/_fragments/banner")).send().await.unwrap();
+    assert_eq!(r.headers()["xkey"], "banner");
+    assert!(r.text().await.unwrap().contains("Polls have closed"));
+}

@@ -61,6 +61,7 @@ const MATRIX: &[(&str, &str, [Want; 4])] = &[
     ("POST", "/admin/users", [Login, Deny, Deny, Pass]),
     ("GET", "/admin/settings", [Login, Deny, Pass, Pass]),
     ("POST", "/admin/settings", [Login, Deny, Pass, Pass]),
+    ("POST", "/admin/banner", [Login, Deny, Pass, Pass]),
     ("GET", "/admin/comments", [Login, Deny, Pass, Pass]),
     ("POST", "/admin/comments/bulk", [Login, Deny, Pass, Pass]),
     ("POST", "/admin/comments/{id}/status", [Login, Deny, Pass, Pass]),
@@ -81,6 +82,9 @@ const MATRIX: &[(&str, &str, [Want; 4])] = &[
     ("PATCH", "/api/v1/articles/{id}/entries/{entry}", [Unauth, Hidden, Pass, Pass]),
     ("DELETE", "/api/v1/articles/{id}/entries/{entry}", [Unauth, Hidden, Pass, Pass]),
     ("PUT", "/api/v1/articles/{id}/live", [Unauth, Hidden, Pass, Pass]),
+    ("GET", "/api/v1/banner", [Unauth, Pass, Pass, Pass]),
+    ("PUT", "/api/v1/banner", [Unauth, Deny, Pass, Pass]),
+    ("DELETE", "/api/v1/banner", [Unauth, Deny, Pass, Pass]),
     ("GET", "/api/v1/entities", [Unauth, Pass, Pass, Pass]),
     ("GET", "/api/v1/timeline", [Unauth, Pass, Pass, Pass]),
     ("POST", "/api/v1/media", [Unauth, Pass, Pass, Pass]),
@@ -244,6 +248,8 @@ async fn call_as(app: &TestApp, fx: &Fixtures, who: &Caller, method: &str, route
             ("password", "a long enough password"),
         ])),
         ("POST", "/admin/settings") => req.form(&form(&[("share", "email")])),
+        ("POST", "/admin/banner") => req.form(&form(&[("action", "clear")])),
+        ("PUT", "/api/v1/banner") => req.json(&json!({"text": "Role check banner."})),
         ("POST", "/admin/comments/bulk") => {
             req.form(&form(&[("action", "approved"), ("ids", &comment), ("back", "/admin/comments")]))
         }
