@@ -38,15 +38,33 @@ pub struct EntryForm {
     body: String,
     #[serde(default)]
     pinned: Option<String>,
+    /// The entry's photo: uploaded with this form or an earlier try, or the edited entry's.
+    #[serde(default)]
+    photo_id: String,
+    #[serde(default)]
+    photo_alt: String,
 }
 
 impl EntryForm {
+    fn from_fields(d: &crate::web::form::FormData) -> EntryForm {
+        let remove = !d.get("remove_photo").is_empty();
+        EntryForm {
+            csrf: d.get("csrf").to_owned(),
+            entry: d.get("entry").to_owned(),
+            headline: d.get("headline").to_owned(),
+            body: d.get("body").to_owned(),
+            pinned: (!d.get("pinned").is_empty()).then(|| "on".to_owned()),
+            photo_id: if remove { String::new() } else { d.get("photo_id").to_owned() },
+            photo_alt: d.get("photo_alt").to_owned(),
+        }
+    }
+
     fn input(&self) -> EntryInput {
         EntryInput {
             headline: Some(self.headline.clone()),
             body: self.body.clone(),
-            photo: None,
-            photo_alt: None,
+            photo: self.photo_id.parse().ok().map(crate::domain::MediaId),
+            photo_alt: Some(self.photo_alt.clone()),
             pinned: self.pinned.is_some(),
         }
     }
@@ -146,19 +164,40 @@ pub async fn show_desk(
         form.headline = entry.headline.unwrap_or_default();
         form.body = entry.body;
         form.pinned = entry.pinned.then(|| "on".to_owned());
+        if let Some(p) = &entry.photo {
+            form.photo_id = p.media.id.0.to_string();
+            form.photo_alt = p.alt.clone();
+        }
     }
     desk(&state, &s, id, form, FieldErrors::default(), q.posted).await
 }
 
-/// Posts a new entry, or saves the one being edited.
+/// Posts a new entry, or saves the one being edited; a photo sent with it is
+/// stored first (and kept in the form if the entry is refused).
 pub async fn post_entry(
     State(state): State<AppState>,
     s: StaffSession,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<EntryForm>,
+    mp: axum::extract::Multipart,
 ) -> Result<Response, AppError> {
-    s.check_post(&state, &headers, &f.csrf)?;
+    let data = crate::web::form::read_multipart(mp, "photo", crate::domain::live::limits::BODY * 4 + 1024).await?;
+    s.check_post(&state, &headers, data.get("csrf"))?;
+    let mut f = EntryForm::from_fields(&data);
+    if let Some(bytes) = data.file.clone() {
+        let user = Some(s.0.user.id);
+        match state.photos.upload(state.store.as_ref(), bytes, data.file_name.as_deref(), user).await {
+            Ok(m) => f.photo_id = m.id.0.to_string(),
+            Err(
+                crate::service::media::UploadError::Refused(msg) | crate::service::media::UploadError::TooLarge(msg),
+            ) => {
+                let mut errors = FieldErrors::default();
+                errors.add("photo", msg);
+                return desk(&state, &s, id, f, errors, None).await;
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
     let user = &s.0.user;
     let now = Utc::now();
     let done = match f.entry.trim() {

@@ -374,12 +374,30 @@ async fn the_desk_posts_with_one_box_and_keeps_what_was_typed() {
     assert_eq!(s, 200);
     assert_eq!(attrs(&desk, "#entry-body", "autofocus").len(), 1, "the box has the focus");
     assert!(desk.contains("/static/live-desk.js"));
-    // A headline over the limit: refused, everything typed comes back.
+    // A headline over the limit and a photo without its description: refused,
+    // everything typed comes back, the photo stays attached.
     let long = "H".repeat(201);
+    let desk_form = |headline: &str, alt: &str, photo: Option<Vec<u8>>, photo_id: &str| {
+        let mut f = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("entry", "")
+            .text("headline", headline.to_owned())
+            .text("body", "Smoke over the docks.")
+            .text("pinned", "on")
+            .text("photo_id", photo_id.to_owned())
+            .text("photo_alt", alt.to_owned());
+        if let Some(bytes) = photo {
+            f = f.part(
+                "photo",
+                reqwest::multipart::Part::bytes(bytes).file_name("docks.jpg").mime_str("image/jpeg").unwrap(),
+            );
+        }
+        f
+    };
     let r = app
         .http
         .post(app.url(&format!("/admin/articles/{id}/live/entries")))
-        .form(&[("csrf", csrf.as_str()), ("entry", ""), ("headline", &long), ("body", "Smoke over the docks.")])
+        .multipart(desk_form(&long, "", Some(crate::common::jpeg(800, 600)), ""))
         .send()
         .await
         .unwrap();
@@ -388,16 +406,13 @@ async fn the_desk_posts_with_one_box_and_keeps_what_was_typed() {
     assert_eq!(texts(&back, "#entry-body"), ["Smoke over the docks."]);
     assert_eq!(attrs(&back, "#entry-headline", "value"), [long]);
     assert_eq!(texts(&back, "#headline-error").len(), 1);
+    assert_eq!(texts(&back, "#photo_alt-error").len(), 1, "a photo needs its description");
+    let photo_id = attrs(&back, "input[name=photo_id]", "value").remove(0);
+    assert!(!photo_id.is_empty(), "the uploaded photo is kept");
     let r = app
         .http
         .post(app.url(&format!("/admin/articles/{id}/live/entries")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("entry", ""),
-            ("headline", ""),
-            ("body", "Smoke over the docks."),
-            ("pinned", "on"),
-        ])
+        .multipart(desk_form("", "Smoke rising over the docks", None, &photo_id))
         .send()
         .await
         .unwrap();
@@ -405,6 +420,7 @@ async fn the_desk_posts_with_one_box_and_keeps_what_was_typed() {
     let (_, html) = app.browser().get(app.url(&path)).send().await.unwrap().text().await.map(|t| (0, t)).unwrap();
     assert!(html.contains("Smoke over the docks."));
     assert_eq!(texts(&html, ".key-events li").len(), 1);
+    assert_eq!(attrs(&html, ".entry-photo img", "alt"), ["Smoke rising over the docks"]);
     // Promote: the entry becomes a draft of its own, linked from the desk.
     let entry: i64 = attrs(&html, ".live-entries .entry", "data-id")[0].parse().unwrap();
     let r = app
@@ -423,7 +439,7 @@ async fn the_desk_posts_with_one_box_and_keeps_what_was_typed() {
     let r = app
         .http
         .post(app.url(&format!("/admin/articles/{id}/live/entries")))
-        .form(&[("csrf", "forged"), ("body", "Forged.")])
+        .multipart(reqwest::multipart::Form::new().text("csrf", "forged").text("body", "Forged."))
         .send()
         .await
         .unwrap();

@@ -236,7 +236,9 @@ async fn call_as(app: &TestApp, fx: &Fixtures, who: &Caller, method: &str, route
         ("POST", "/admin/articles/{id}/entities") => req.form(&form(&[("entity", "1"), ("action", "accept")])),
         // "off" leaves the draft as it was for the routes after it.
         ("POST", "/admin/articles/{id}/live/state") => req.form(&form(&[("state", "off")])),
-        ("POST", "/admin/articles/{id}/live/entries") => req.form(&form(&[("entry", ""), ("body", "An update.")])),
+        ("POST", "/admin/articles/{id}/live/entries") => req.multipart(
+            reqwest::multipart::Form::new().text("csrf", csrf.clone()).text("entry", "").text("body", "An update."),
+        ),
         ("POST", "/admin/articles/{id}/live/entries/{entry}/{action}") => req.form(&form(&[])),
         ("POST", "/api/v1/articles/{id}/entries") => req.json(&json!({"body": "An update."})),
         ("PATCH", "/api/v1/articles/{id}/entries/{entry}") => req.json(&json!({"body": "An update."})),
