@@ -132,6 +132,7 @@ impl App {
         let banner =
             crate::web::banner::BannerSlot::start(store.clone(), renderer.clone(), &changes, cfg.cache.esi).await;
         let state = AppState {
+            frame: crate::web::frame::Frame::new(&changes),
             banner,
             live: crate::service::live::Live::new(store.clone(), changes.clone(), articles.clone()),
             streams,

@@ -11,6 +11,7 @@ pub mod cookie;
 pub mod error;
 pub mod errors;
 pub mod form;
+pub mod frame;
 pub mod intel;
 pub mod legacy;
 pub mod limits;

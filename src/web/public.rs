@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::change::Key;
 use crate::domain::{Article, ArticleId, Kind};
-use crate::render::view::{ArticleView, FeedLink, Layout, Link, Pager};
+use crate::render::view::{ArticleView, FeedLink, Layout, Pager};
 use crate::store::{ArticleQuery, TermKind};
 use crate::web::error::AppError;
 use crate::web::AppState;
@@ -47,24 +47,13 @@ impl Paging {
 pub async fn layout(state: &AppState, title: String, description: Option<String>) -> Layout {
     let cfg = &state.cfg;
     let mut layout = bare_layout(state, title, description);
-    layout.nav = match state.store.list_sections().await {
-        Ok(s) => {
-            s.into_iter().map(|t| Link { url: format!("/section/{}/", t.slug), name: t.name, current: false }).collect()
+    match state.frame.menus(state.store.as_ref(), cfg.tz()).await {
+        Ok(m) => {
+            layout.nav = m.nav.clone();
+            layout.pages = m.pages.clone();
         }
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot list sections for the menu");
-            Vec::new()
-        }
-    };
-    let q = ArticleQuery { kind: Some(Kind::Page), public_at: Some(Utc::now()), limit: 20, ..Default::default() };
-    layout.pages = match state.store.list_articles(&q).await {
-        Ok(p) => p
-            .items
-            .iter()
-            .map(|a| Link { name: a.headline.clone(), url: a.permalink(cfg.tz()), current: false })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+        Err(e) => tracing::warn!(error = %e, "cannot read the menus"),
+    }
     layout
 }
 
@@ -432,7 +421,7 @@ pub async fn render_article(
     if personal {
         layout.noindex = true;
     }
-    let enabled = crate::web::share::enabled(state.store.as_ref()).await?;
+    let enabled = state.frame.share(state.store.as_ref()).await?;
     let share = crate::web::share::links(&url, &view.headline, &enabled);
     let comments = crate::web::comments::block(state, a, &canonical, page, visitor, form).await?;
     // The page shows the story, its comments, the entities it names and the related stories' headlines.

@@ -39,6 +39,8 @@ pub struct AppState {
     pub live: crate::service::live::Live,
     /// The live streams open on this node.
     pub streams: crate::web::live::Hub,
+    /// The menus and settings every page shows, held until a change names them.
+    pub frame: Arc<crate::web::frame::Frame>,
     /// The breaking-news banner every page shows.
     pub banner: Arc<crate::web::banner::BannerSlot>,
 }

@@ -173,3 +173,47 @@ async fn each_change_purges_the_edge_caches_by_key() {
     assert!(second.contains(&format!("xkey-purge: a{}", a["id"])) || second.contains("xkey-purge:"), "{second}");
     assert!(second.contains(&format!("a{}", a["id"])), "{second}");
 }
+
+/// The menus are held in memory between changes of content; a new section and
+/// a renamed page still reach every page's menus at once.
+#[tokio::test]
+async fn the_menus_follow_sections_and_pages() {
+    let app = spawn_app().await;
+    let token = app.token(&app.add_user("ed@example.org", Role::Editor).await).await;
+    let a = publish(&app, &token, "Quay Reopens", "City").await;
+    let pa = path_of(&a, &app).await;
+    let (_, html) = app.get(&pa).await;
+    assert!(html.contains("/section/city/"), "its section is in the menu");
+    assert!(!html.contains("/section/harbour-news/"));
+    // A story in a new section: every page's menu gains it, this story's page included.
+    publish(&app, &token, "Tide Tables Printed", "Harbour News").await;
+    settle(&app).await;
+    assert!(app.get(&pa).await.1.contains("/section/harbour-news/"), "a new section is in the menu");
+    assert!(app.get("/").await.1.contains("/section/harbour-news/"));
+    // A page, then the page renamed: the pages menu follows.
+    let r = app
+        .http
+        .post(app.url("/api/v1/articles"))
+        .bearer_auth(&token)
+        .json(&json!({"headline": "Letters Policy", "body": "Write to us.", "kind": "page", "status": "published"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let page: serde_json::Value = r.json().await.unwrap();
+    assert!(app.get(&pa).await.1.contains(">Letters Policy<"), "a new page is in the menu");
+    let r = app
+        .http
+        .patch(app.url(&format!("/api/v1/articles/{}", page["id"])))
+        .bearer_auth(&token)
+        .json(&json!({"headline": "Letters to the Editor"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let html = app.get(&pa).await.1;
+    assert!(
+        html.contains(">Letters to the Editor<") && !html.contains(">Letters Policy<"),
+        "a renamed page is renamed in the menu"
+    );
+}
