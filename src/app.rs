@@ -131,7 +131,7 @@ impl App {
             crate::web::live::Hub::start(store.clone(), renderer.clone(), tz, &changes, cfg.server.max_streams);
         let banner =
             crate::web::banner::BannerSlot::start(store.clone(), renderer.clone(), &changes, cfg.cache.esi).await;
-        let state = AppState {
+        let state = AppState::new(crate::web::StateParts {
             frame: crate::web::frame::Frame::new(&changes),
             banner,
             live: crate::service::live::Live::new(store.clone(), changes.clone(), articles.clone()),
@@ -149,7 +149,7 @@ impl App {
             cfg: Arc::new(cfg),
             store,
             renderer,
-        };
+        });
         Ok(App { listener, state })
     }
 
@@ -195,13 +195,15 @@ impl App {
             shutdown.await;
             streams.close();
         };
+        let front_state = state.clone();
+        let front: crate::web::server::Front = Arc::new(move |req| crate::web::cache::hit(&front_state, req));
         let router = crate::web::router(state);
         tracing::info!(addr = %addr, "serving");
         let limits = crate::web::server::Limits {
             header_timeout: Duration::from_secs(self.state.cfg.server.header_timeout_secs.max(1)),
             max_connections: self.state.cfg.server.max_connections,
         };
-        let result = crate::web::server::serve(self.listener, router, limits, shutdown).await;
+        let result = crate::web::server::serve(self.listener, router, Some(front), limits, shutdown).await;
         for t in tasks {
             t.abort();
         }

@@ -39,7 +39,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use state::AppState;
+pub use state::{AppState, Parts as StateParts};
 
 #[derive(rust_embed::Embed)]
 #[folder = "static/"]
@@ -89,7 +89,6 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
-        .layer(middleware::from_fn_with_state(state.clone(), cache::fast_hit))
         .with_state(state)
 }
 
@@ -129,7 +128,7 @@ async fn static_file(axum::extract::Path(path): axum::extract::Path<String>) -> 
 
 /// Tells whether the reader came over HTTPS: the site's address says so, or a
 /// configured proxy says so in `X-Forwarded-Proto`.
-pub(crate) fn over_https(state: &AppState, req: &axum::extract::Request) -> bool {
+pub(crate) fn over_https<B>(state: &AppState, req: &axum::http::Request<B>) -> bool {
     if state.cfg.site.base_url.starts_with("https://") {
         return true;
     }

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use axum::extract::ConnectInfo;
 use axum::Router;
+use futures_util::future::Either;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -26,10 +27,16 @@ pub struct Limits {
     pub max_connections: usize,
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves.
+/// What answers a request before the router, when it can (the page cache's
+/// fast lane): the router and its layers are not even cloned for it.
+pub type Front = Arc<dyn Fn(&hyper::Request<Incoming>) -> Option<axum::response::Response> + Send + Sync>;
+
+/// Serves `router` on `listener` until `shutdown` resolves; `front` answers
+/// first when it can.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    front: Option<Front>,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -60,9 +67,14 @@ pub async fn serve(
         };
         stream.set_nodelay(true).ok();
         let router = router.clone();
+        let front = front.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-            router.clone().oneshot(req.map(axum::body::Body::new))
+            // The router is cloned only for the requests it answers.
+            match front.as_ref().and_then(|f| f(&req)) {
+                Some(res) => Either::Left(std::future::ready(Ok::<_, std::convert::Infallible>(res))),
+                None => Either::Right(router.clone().oneshot(req.map(axum::body::Body::new))),
+            }
         });
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {

@@ -16,9 +16,26 @@ use crate::store::Store;
 use crate::web::cache::PageCache;
 use crate::web::metrics::Metrics;
 
-/// What every handler can reach.
+/// What every handler can reach: one shared pointer, so the layers and
+/// handlers that take it (several per request) copy one pointer, not twenty.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Parts>);
+
+impl AppState {
+    pub fn new(parts: Parts) -> AppState {
+        AppState(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Parts;
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+/// The parts of the state.
+pub struct Parts {
     pub cfg: Arc<Config>,
     /// For reading; every change goes through a service.
     pub store: Arc<dyn Store>,

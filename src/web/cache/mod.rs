@@ -82,18 +82,12 @@ fn cache_key(req: &Request) -> String {
     }
 }
 
-/// The fast lane, outside every other layer: a current cached page for a
-/// plain GET (no query string) is answered here, with no tracing span, timer
-/// or per-route metric (hits are counted in `dateline_cache_hits_total`).
-/// Everything else, including stale pages, goes on to the full stack.
-pub async fn fast_hit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match hit(&state, &req) {
-        Some(res) => res,
-        None => next.run(req).await,
-    }
-}
-
-fn hit(state: &AppState, req: &Request) -> Option<Response> {
+/// The fast lane, in front of the router and every layer: a current cached
+/// page for a plain GET (no query string) is answered from here, with no
+/// tracing span, timer or per-route metric (hits are counted in
+/// `dateline_cache_hits_total`). `None` sends the request on to the router,
+/// which also answers stale pages.
+pub fn hit<B>(state: &AppState, req: &axum::http::Request<B>) -> Option<Response> {
     let cache = &state.cache;
     if !cache.enabled
         || req.uri().query().is_some()
