@@ -196,7 +196,8 @@ impl App {
             streams.close();
         };
         let front_state = state.clone();
-        let front: crate::web::server::Front = Arc::new(move |req| crate::web::cache::hit(&front_state, req));
+        let front: crate::web::server::Front =
+            Arc::new(move |req, peer| crate::web::cache::hit(&front_state, req, peer));
         let router = crate::web::router(state);
         tracing::info!(addr = %addr, "serving");
         let limits = crate::web::server::Limits {

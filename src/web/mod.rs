@@ -129,14 +129,21 @@ async fn static_file(axum::extract::Path(path): axum::extract::Path<String>) -> 
 /// Tells whether the reader came over HTTPS: the site's address says so, or a
 /// configured proxy says so in `X-Forwarded-Proto`.
 pub(crate) fn over_https<B>(state: &AppState, req: &axum::http::Request<B>) -> bool {
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+    over_https_from(state, req.headers(), peer)
+}
+
+/// [`over_https`] for a request whose peer is known apart from it.
+pub(crate) fn over_https_from(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> bool {
     if state.cfg.site.base_url.starts_with("https://") {
         return true;
     }
-    let from_proxy = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .is_some_and(|c| state.cfg.server.trusted_proxies.contains(&c.0.ip()));
-    from_proxy && req.headers().get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+    let from_proxy = peer.is_some_and(|p| state.cfg.server.trusted_proxies.contains(&p.ip()));
+    from_proxy && headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
 /// Adds the headers every answer carries.
@@ -154,16 +161,16 @@ async fn security_headers(
 /// Sets the headers every answer carries, keeping a handler's own policy.
 pub(crate) fn set_security_headers(h: &mut axum::http::HeaderMap, https: bool) {
     if https {
-        h.insert("strict-transport-security", HeaderValue::from_static("max-age=31536000"));
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     // A handler may set a narrower or wider policy of its own (the Mastodon hop must forward off-site).
-    if h.contains_key("content-security-policy") {
+    if h.contains_key(header::CONTENT_SECURITY_POLICY) {
         return;
     }
     h.insert(
-        "content-security-policy",
+        header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
             "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; \
              form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",

@@ -29,7 +29,7 @@ pub struct Limits {
 
 /// What answers a request before the router, when it can (the page cache's
 /// fast lane): the router and its layers are not even cloned for it.
-pub type Front = Arc<dyn Fn(&hyper::Request<Incoming>) -> Option<axum::response::Response> + Send + Sync>;
+pub type Front = Arc<dyn Fn(&hyper::Request<Incoming>, SocketAddr) -> Option<axum::response::Response> + Send + Sync>;
 
 /// Serves `router` on `listener` until `shutdown` resolves; `front` answers
 /// first when it can.
@@ -69,11 +69,13 @@ pub async fn serve(
         let router = router.clone();
         let front = front.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             // The router is cloned only for the requests it answers.
-            match front.as_ref().and_then(|f| f(&req)) {
+            match front.as_ref().and_then(|f| f(&req, peer)) {
                 Some(res) => Either::Left(std::future::ready(Ok::<_, std::convert::Infallible>(res))),
-                None => Either::Right(router.clone().oneshot(req.map(axum::body::Body::new))),
+                None => {
+                    req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+                    Either::Right(router.clone().oneshot(req.map(axum::body::Body::new)))
+                }
             }
         });
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -87,7 +87,7 @@ fn cache_key(req: &Request) -> String {
 /// tracing span, timer or per-route metric (hits are counted in
 /// `dateline_cache_hits_total`). `None` sends the request on to the router,
 /// which also answers stale pages.
-pub fn hit<B>(state: &AppState, req: &axum::http::Request<B>) -> Option<Response> {
+pub fn hit<B>(state: &AppState, req: &axum::http::Request<B>, peer: std::net::SocketAddr) -> Option<Response> {
     let cache = &state.cache;
     if !cache.enabled
         || req.uri().query().is_some()
@@ -101,7 +101,7 @@ pub fn hit<B>(state: &AppState, req: &axum::http::Request<B>) -> Option<Response
     cache.hits.fetch_add(1, Ordering::Relaxed);
     state.metrics.cache_hits.inc();
     let mut res = answer(state, &page, req.headers(), "hit");
-    crate::web::set_security_headers(res.headers_mut(), crate::web::over_https(state, req));
+    crate::web::set_security_headers(res.headers_mut(), crate::web::over_https_from(state, req.headers(), Some(peer)));
     Some(res)
 }
 
@@ -241,6 +241,11 @@ fn cacheable(h: &HeaderMap) -> bool {
     !(cc.contains("private") || cc.contains("no-store") || h.contains_key(header::SET_COOKIE))
 }
 
+const SURROGATE_CONTROL: HeaderName = HeaderName::from_static("surrogate-control");
+const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
+const XKEY: HeaderName = HeaderName::from_static("xkey");
+const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
+
 fn answer(state: &AppState, page: &CachedPage, req: &HeaderMap, status: &'static str) -> Response {
     // The banner's slot, filled with the banner shown now (or an ESI include for an edge).
     let fragment = page.slot.map(|at| (at, state.banner.for_request(req)));
@@ -267,7 +272,7 @@ fn answer(state: &AppState, page: &CachedPage, req: &HeaderMap, status: &'static
         r
     };
     if fragment.as_ref().is_some_and(|(_, f)| f.html.starts_with(b"<esi:")) {
-        res.headers_mut().insert("surrogate-control", HeaderValue::from_static("content=\"ESI/1.0\""));
+        res.headers_mut().insert(SURROGATE_CONTROL, HeaderValue::from_static("content=\"ESI/1.0\""));
     }
     let h = res.headers_mut();
     h.insert(header::ETAG, etag.clone());
@@ -275,9 +280,9 @@ fn answer(state: &AppState, page: &CachedPage, req: &HeaderMap, status: &'static
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     h.insert(header::CACHE_CONTROL, state.edge.cache_control.clone());
     let keys = page.key_header.clone().unwrap_or(HeaderValue::from_static("any"));
-    h.insert("surrogate-key", keys.clone());
-    h.insert("xkey", keys);
-    h.insert("x-cache", HeaderValue::from_static(status));
+    h.insert(SURROGATE_KEY, keys.clone());
+    h.insert(XKEY, keys);
+    h.insert(X_CACHE, HeaderValue::from_static(status));
     res
 }
 
