@@ -63,9 +63,14 @@ pub fn tokens(text: &str) -> BTreeSet<String> {
     out
 }
 
+/// Tells whether the model has seen enough of both kinds to score.
+pub fn trained(totals: Totals) -> bool {
+    totals.spam >= MIN_DOCS && totals.ham >= MIN_DOCS
+}
+
 /// Scores text against learned counts (Graham-style: the 15 most telling tokens, combined).
 pub fn score(tokens: &BTreeSet<String>, counts: &HashMap<String, TokenCount>, totals: Totals) -> Option<SpamScore> {
-    if totals.spam < MIN_DOCS || totals.ham < MIN_DOCS {
+    if !trained(totals) {
         return None;
     }
     let mut probs: Vec<(String, f64)> = tokens

@@ -87,7 +87,12 @@ impl Comments {
     pub async fn spam_score(&self, text: &str) -> Result<Option<spam::SpamScore>, StoreError> {
         let tokens = spam::tokens(text);
         let list: Vec<String> = tokens.iter().cloned().collect();
-        let (counts, totals) = self.store.spam_counts(&list).await?;
+        let totals = self.store.spam_totals().await?;
+        // An untrained model scores nothing: its token counts are not worth a query.
+        if !spam::trained(totals) {
+            return Ok(None);
+        }
+        let counts = self.store.spam_counts(&list).await?;
         Ok(spam::score(&tokens, &counts, totals))
     }
 

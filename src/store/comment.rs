@@ -120,8 +120,10 @@ pub trait CommentStore: Send + Sync {
 /// Stores the spam model: token counts learned from moderators' decisions.
 #[async_trait]
 pub trait SpamStore: Send + Sync {
-    /// Reads the spam model's counts for these tokens and its totals.
-    async fn spam_counts(&self, tokens: &[String]) -> StoreResult<(HashMap<String, TokenCount>, Totals)>;
+    /// Reads how many comments the spam model learned as spam and as ham.
+    async fn spam_totals(&self) -> StoreResult<Totals>;
+    /// Reads the spam model's counts for these tokens.
+    async fn spam_counts(&self, tokens: &[String]) -> StoreResult<HashMap<String, TokenCount>>;
     /// Trains the model with a comment's tokens as spam or ham (undoing an earlier opposite label).
     async fn train_spam(&self, comment: CommentId, tokens: &[String], spam: Option<bool>) -> StoreResult<()>;
 }

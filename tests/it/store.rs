@@ -466,13 +466,13 @@ mod cases {
         let toks = vec!["pills".to_string(), "cheap".to_string(), "cheap".to_string()];
         s.train_spam(c.id, &toks, Some(true)).await.unwrap();
         s.train_spam(c.id, &toks, Some(true)).await.unwrap();
-        let (counts, totals) = s.spam_counts(&toks).await.unwrap();
+        let (counts, totals) = (s.spam_counts(&toks).await.unwrap(), s.spam_totals().await.unwrap());
         assert_eq!((counts["cheap"].spam, counts["cheap"].ham, totals.spam, totals.ham), (1, 0, 1, 0));
         s.train_spam(c.id, &toks, Some(false)).await.unwrap();
-        let (counts, totals) = s.spam_counts(&toks).await.unwrap();
+        let (counts, totals) = (s.spam_counts(&toks).await.unwrap(), s.spam_totals().await.unwrap());
         assert_eq!((counts["pills"].spam, counts["pills"].ham, totals.spam, totals.ham), (0, 1, 0, 1));
         s.train_spam(c.id, &toks, None).await.unwrap();
-        let (counts, totals) = s.spam_counts(&toks).await.unwrap();
+        let (counts, totals) = (s.spam_counts(&toks).await.unwrap(), s.spam_totals().await.unwrap());
         assert_eq!((counts["pills"].ham, totals.ham), (0, 0));
     }
 

@@ -54,11 +54,11 @@ async fn fetch(conn: &mut Conn, id: CommentId) -> StoreResult<Comment> {
 /// Inserts one comment with its mails and reads it back, inside the caller's transaction.
 async fn insert_comment(conn: &mut Conn, w: &CommentWrite, log: &ChangeLog) -> StoreResult<Comment> {
     let c = &w.comment;
-    let id: i64 = sqlx::query_scalar(
+    let row = sqlx::query(&format!(
         "INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url, body, status,
            created_at, updated_at, visitor, ip, spam_score, notify, staff)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13) RETURNING id",
-    )
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13) RETURNING {COLS}"
+    ))
     .bind(c.article_id.0)
     .bind(c.parent_id.map(|p| p.0))
     .bind(&c.author_name)
@@ -76,7 +76,7 @@ async fn insert_comment(conn: &mut Conn, w: &CommentWrite, log: &ChangeLog) -> S
     .await
     .map_err(backend)?;
     super::queue::write_effects(conn, &w.effects, log, w.at).await?;
-    fetch(conn, CommentId(id)).await
+    comment_from_row(&row)
 }
 
 /// Counts one event against a rate-limit key, inside the caller's transaction
@@ -351,7 +351,23 @@ impl CommentStore for This {
 
 #[async_trait::async_trait]
 impl SpamStore for This {
-    async fn spam_counts(&self, tokens: &[String]) -> StoreResult<(HashMap<String, TokenCount>, Totals)> {
+    async fn spam_totals(&self) -> StoreResult<Totals> {
+        let rows = sqlx::query("SELECT label, COUNT(*) FROM spam_training GROUP BY label")
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend)?;
+        let mut totals = Totals::default();
+        for r in rows {
+            let n = r.get::<i64, _>(1) as u64;
+            match r.get::<String, _>(0).as_str() {
+                "spam" => totals.spam = n,
+                _ => totals.ham = n,
+            }
+        }
+        Ok(totals)
+    }
+
+    async fn spam_counts(&self, tokens: &[String]) -> StoreResult<HashMap<String, TokenCount>> {
         let mut counts = HashMap::new();
         for chunk in tokens.chunks(400) {
             let mut qb: QueryBuilder<'_, Db> =
@@ -365,19 +381,7 @@ impl SpamStore for This {
                 counts.insert(r.get(0), TokenCount { spam: r.get::<i64, _>(1) as u64, ham: r.get::<i64, _>(2) as u64 });
             }
         }
-        let rows = sqlx::query("SELECT label, COUNT(*) FROM spam_training GROUP BY label")
-            .fetch_all(&self.read)
-            .await
-            .map_err(backend)?;
-        let mut totals = Totals::default();
-        for r in rows {
-            let n = r.get::<i64, _>(1) as u64;
-            match r.get::<String, _>(0).as_str() {
-                "spam" => totals.spam = n,
-                _ => totals.ham = n,
-            }
-        }
-        Ok((counts, totals))
+        Ok(counts)
     }
 
     async fn train_spam(&self, comment: CommentId, tokens: &[String], spam: Option<bool>) -> StoreResult<()> {
