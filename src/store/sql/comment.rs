@@ -116,6 +116,66 @@ async fn count_hit(
     Ok(None)
 }
 
+/// Counts a batch of posts against their rate-limit keys in three statements
+/// (inside the caller's transaction, which holds every key's lock): forgets
+/// the keys' events older than the longest window, reads the rest, decides
+/// post by post as [`count_hit`] would, and records the events counted.
+/// `Some(wait)` for each post over a limit.
+async fn count_batch(conn: &mut Conn, posts: &[CommentPost]) -> StoreResult<Vec<Option<Duration>>> {
+    let mut keys: Vec<&str> = posts.iter().flat_map(|p| p.limits.iter().map(String::as_str)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let Some(cutoff) = posts.iter().map(|p| p.write.at - p.window).min() else { return Ok(Vec::new()) };
+    if keys.is_empty() {
+        return Ok(vec![None; posts.len()]);
+    }
+    let in_keys = |qb: &mut QueryBuilder<'_, Db>| {
+        qb.push(" key IN (");
+        let mut sep = qb.separated(", ");
+        for k in &keys {
+            sep.push_bind(k.to_string());
+        }
+        qb.push(")");
+    };
+    let mut del: QueryBuilder<'_, Db> = QueryBuilder::new("DELETE FROM rate_events WHERE");
+    in_keys(&mut del);
+    del.push(" AND at < ").push_bind(ts(cutoff));
+    del.build().execute(&mut *conn).await.map_err(backend)?;
+    let mut sel: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT key, at FROM rate_events WHERE");
+    in_keys(&mut sel);
+    sel.push(" ORDER BY key, at");
+    let mut events: HashMap<String, Vec<DateTime<Utc>>> = HashMap::new();
+    for r in sel.build().fetch_all(&mut *conn).await.map_err(backend)? {
+        events.entry(r.get::<String, _>(0)).or_default().push(from_ts(r.get::<Ts, _>(1))?);
+    }
+    let mut counted: Vec<(&str, DateTime<Utc>)> = Vec::new();
+    let mut out = Vec::with_capacity(posts.len());
+    for p in posts {
+        let (at, window) = (p.write.at, p.window);
+        let mut wait = None;
+        for key in &p.limits {
+            let seen = events.entry(key.clone()).or_default();
+            let live: Vec<DateTime<Utc>> = seen.iter().copied().filter(|t| *t >= at - window).collect();
+            if live.len() >= p.burst as usize {
+                let free_at = live.iter().min().map_or(at + window, |oldest| *oldest + window);
+                wait = Some((free_at - at).max(Duration::seconds(1)));
+                break;
+            }
+            seen.push(at);
+            counted.push((key.as_str(), at));
+        }
+        out.push(wait);
+    }
+    if !counted.is_empty() {
+        let mut ins: QueryBuilder<'_, Db> = QueryBuilder::new("INSERT INTO rate_events (key, at) ");
+        ins.push_values(&counted, |mut b, (key, at)| {
+            b.push_bind(key.to_string()).push_bind(ts(*at));
+        });
+        ins.build().execute(&mut *conn).await.map_err(backend)?;
+    }
+    Ok(out)
+}
+
 #[async_trait::async_trait]
 impl CommentStore for This {
     async fn create_comments(&self, batch: &[CommentWrite]) -> StoreResult<Vec<Comment>> {
@@ -138,15 +198,9 @@ impl CommentStore for This {
         for key in keys {
             lock_key(&mut tx, key).await?;
         }
+        let hits = count_batch(&mut tx, posts).await?;
         let mut out = Vec::with_capacity(posts.len());
-        for p in posts {
-            let mut wait = None;
-            for key in &p.limits {
-                wait = count_hit(&mut tx, key, p.write.at, p.window, p.burst).await?;
-                if wait.is_some() {
-                    break;
-                }
-            }
+        for (p, wait) in posts.iter().zip(hits) {
             out.push(match wait {
                 Some(w) => PostOutcome::Limited(w),
                 None => PostOutcome::Stored(Box::new(insert_comment(&mut tx, &p.write, &self.log).await?)),
