@@ -42,6 +42,8 @@ BIN = os.environ.get("BIN", str(ROOT / "target" / "release" / "dateline"))
 DURATION = int(os.environ.get("DURATION", "1" if SMOKE else "10"))
 RUNS = int(os.environ.get("RUNS", "1" if SMOKE else "3"))
 CONNECTIONS = [16] if SMOKE else [64, 1000]
+# Comment posting is measured over 30 s (issue 24: sustained, as the rate-limit table grows).
+POST_SECONDS = DURATION if SMOKE else max(DURATION, 30)
 CURVE = [16] if SMOKE else [16, 64, 256, 1000]
 # ONLY=serving,posting,uncached,large runs part of the benchmark and prints its
 # figures without writing the report (for profiling one thing at a time).
@@ -281,14 +283,14 @@ def comment_flood(site, fields, count_fn, label):
     """Posts through the real form at 64 connections; every acknowledged
     comment must be in the database afterwards."""
     before = count_fn()
-    r = wrk(site.url + "/comments", 64, script=ROOT / "bench" / "lua" / "post.lua",
+    r = wrk(site.url + "/comments", 64, duration=POST_SECONDS, script=ROOT / "bench" / "lua" / "post.lua",
             env={"POST_FIELDS": urllib.parse.urlencode(fields), "POST_ORIGIN": site.url, "POST_RUN": label})
     acked = int(re.search(r"ACKED (\d+)", r["out"]).group(1))
     refused = int(re.search(r"REFUSED (\d+)", r["out"]).group(1))
     stored = count_fn() - before
-    log(f"{label}: {acked} acknowledged, {refused} refused, {stored} stored, {acked / DURATION:.0f}/s")
+    log(f"{label}: {acked} acknowledged, {refused} refused, {stored} stored, {acked / POST_SECONDS:.0f}/s")
     assert stored >= acked, f"{label}: {acked} acknowledged but only {stored} stored"
-    return {"per_sec": acked / DURATION, "acked": acked, "refused": refused, "stored": stored, "p99": r["p99"]}
+    return {"per_sec": acked / POST_SECONDS, "seconds": POST_SECONDS, "acked": acked, "refused": refused, "stored": stored, "p99": r["p99"]}
 
 
 def invalidation(site, token, fields):
@@ -494,7 +496,8 @@ def write_report(r):
     for key, name in (("post_sqlite", "SQLite"), ("post_postgres", "PostgreSQL")):
         if key in r:
             p = r[key]
-            rows.append((f"Comment posting, {name}, 64 connections", f"{p['per_sec']:,.0f} acknowledged/s "
+            rows.append((f"Comment posting, {name}, 64 connections, {p.get('seconds', DURATION)} s",
+                         f"{p['per_sec']:,.0f} acknowledged/s "
                          f"({p['acked']:,} acknowledged, {p['stored']:,} stored, {p['refused']} refused)",
                          "≥ 2,000/s", ok(p["per_sec"] >= 2000)))
         else:

@@ -88,20 +88,27 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("temp_store", "memory")
-            // Each connection keeps up to 8 MB of pages (SQLite's default is 2 MB):
-            // a search reads a word's whole doclist and every match's size, and
-            // the operating system's file cache holds the rest. Five connections
-            // then stay within 40 MB (docs/PERFORMANCE.md weighs 8 against 32).
-            .pragma("cache_size", "-8000");
+            .pragma("temp_store", "memory");
         // WAL with synchronous=NORMAL survives a process kill (kill -9) with
         // every committed transaction; FULL is only needed against power loss.
-        let write = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(open_error)?;
+        // The writer keeps SQLite's default 2 MB of pages: it touches the
+        // pages it changes, and the operating system's file cache holds the rest.
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone().pragma("cache_size", "-2000"))
+            .await
+            .map_err(open_error)?;
         // Reading the schema finds a damaged file now, with advice, rather
         // than on some reader's request later.
         sqlx::query("SELECT COUNT(*) FROM sqlite_master").fetch_one(&write).await.map_err(open_error)?;
-        let read =
-            SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await.map_err(open_error)?;
+        // Each reader keeps up to 6 MB of pages: a search reads a word's whole
+        // doclist and every match's size. Four readers and the writer then
+        // stay within 26 MB (docs/PERFORMANCE.md weighs 6 and 8 against 32).
+        let read = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts.read_only(true).pragma("cache_size", "-6000"))
+            .await
+            .map_err(open_error)?;
         Ok(SqliteStore {
             write,
             read,
