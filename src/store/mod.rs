@@ -56,6 +56,22 @@ pub enum StoreError {
     Unavailable(String),
 }
 
+/// Refuses a database whose schema is newer than this binary knows: an
+/// older node started against it (a rollback, or a rolling upgrade taken
+/// out of order) would otherwise fail on the first unknown migration with
+/// sqlx's words, or worse, run against columns it does not know.
+pub(crate) fn check_schema(applied: Option<(i64, String)>, migrator: &sqlx::migrate::Migrator) -> StoreResult<()> {
+    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    match applied {
+        Some((version, name)) if version > known => Err(StoreError::Migrate(format!(
+            "the database's schema is at version {version} ({name}), newer than this Dateline knows \
+             (version {known}); run the release that upgraded it (or a newer one), or restore a backup \
+             taken before the upgrade"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Maps a sqlx error: unique violations become `Conflict`, a missing referenced
 /// row `NotFound`, a lost or refused connection `Unavailable`.
 pub(crate) fn sqlx_error(e: impl Into<sqlx::Error>) -> StoreError {

@@ -718,3 +718,35 @@ mod cases {
 
     include!("store_intel.rs");
 }
+
+/// What a newer release would have written into the table of migrations.
+const FROM_A_NEWER_RELEASE: &str =
+    "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+     VALUES (9999, 'from a newer release', TRUE, $1, 0)";
+
+fn assert_refused(r: Result<(), StoreError>) {
+    let Err(StoreError::Migrate(msg)) = r else { panic!("a newer schema must be refused: {r:?}") };
+    assert!(
+        msg.contains("version 9999 (from a newer release)") && msg.contains("newer than this Dateline knows"),
+        "{msg}"
+    );
+    assert!(msg.contains("restore a backup"), "{msg}");
+}
+
+/// A node refuses a database an upgrade has taken past what it knows, naming both versions.
+#[tokio::test]
+async fn a_schema_newer_than_the_binary_is_refused_on_sqlite() {
+    let (store, dir) = fresh_sqlite().await;
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    sqlx::query(FROM_A_NEWER_RELEASE).bind(vec![0_u8; 48]).execute(&mut conn).await.unwrap();
+    assert_refused(store.migrate().await);
+}
+
+#[tokio::test]
+async fn a_schema_newer_than_the_binary_is_refused_on_postgres() {
+    let Some((store, db)) = fresh_postgres().await else { return };
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url).await.unwrap();
+    sqlx::query(FROM_A_NEWER_RELEASE).bind(vec![0_u8; 48]).execute(&mut conn).await.unwrap();
+    assert_refused(store.migrate().await);
+}

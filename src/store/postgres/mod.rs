@@ -159,6 +159,15 @@ impl PostgresStore {
     async fn run_migrations(&self) -> StoreResult<()> {
         // sqlx holds an advisory lock while migrating, so nodes starting
         // together take turns.
-        sqlx::migrate!("./migrations/postgres").run(&self.write).await.map_err(|e| StoreError::Migrate(e.to_string()))
+        let migrator = sqlx::migrate!("./migrations/postgres");
+        // A fresh database has no table of migrations yet: nothing to compare.
+        let applied: Option<(i64, String)> = sqlx::query_as(
+            "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version DESC LIMIT 1",
+        )
+        .fetch_optional(&self.write)
+        .await
+        .unwrap_or(None);
+        super::check_schema(applied, &migrator)?;
+        migrator.run(&self.write).await.map_err(|e| StoreError::Migrate(e.to_string()))
     }
 }
