@@ -73,16 +73,27 @@ fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> Header
 /// Finds the address a request came from: the connection's, or the last hop of
 /// `X-Forwarded-For` when the connection is a configured proxy.
 pub fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    let ip = peer.ip();
-    if !state.cfg.server.trusted_proxies.contains(&ip) {
-        return ip;
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    forwarded_client(peer.ip(), &state.cfg.server.trusted_proxies, forwarded)
+}
+
+/// Walks `X-Forwarded-For` from the right while each hop is a trusted proxy
+/// (a TLS terminator in front of an edge cache adds one hop, the edge
+/// another): the first address no proxy of ours vouches for is the reader.
+/// Anything left of it was written by the reader and is not believed.
+fn forwarded_client(peer: IpAddr, trusted: &[IpAddr], forwarded: Option<&str>) -> IpAddr {
+    let mut reader = peer;
+    if !trusted.contains(&reader) {
+        return reader;
     }
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.rsplit(',').next())
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(ip)
+    for hop in forwarded.unwrap_or("").rsplit(',') {
+        let Ok(ip) = hop.trim().parse::<IpAddr>() else { break };
+        reader = ip;
+        if !trusted.contains(&ip) {
+            break;
+        }
+    }
+    reader
 }
 
 /// A form token: proves the form came from this site and when it was shown.
@@ -132,4 +143,31 @@ async fn show_token(
         res.headers_mut().insert(header::SET_COOKIE, set_cookie(&state, VISITOR_COOKIE, &raw, 400 * 86_400));
     }
     no_store(res)
+}
+
+#[cfg(test)]
+mod forwarding_tests {
+    use super::forwarded_client;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_trusted_hops_are_believed() {
+        let trusted = [ip("127.0.0.1"), ip("10.0.0.5")];
+        // Not from a proxy: the header is the reader's own words.
+        assert_eq!(forwarded_client(ip("192.0.2.1"), &trusted, Some("203.0.113.7")), ip("192.0.2.1"));
+        // One proxy: the address it added, not what the reader claimed before it.
+        assert_eq!(forwarded_client(ip("127.0.0.1"), &trusted, Some("203.0.113.7, 198.51.100.4")), ip("198.51.100.4"));
+        // TLS terminator (10.0.0.5), then an edge cache (127.0.0.1): both hops skipped.
+        assert_eq!(
+            forwarded_client(ip("127.0.0.1"), &trusted, Some("6.6.6.6, 198.51.100.4, 10.0.0.5")),
+            ip("198.51.100.4")
+        );
+        // A proxy that sent no header, or garbage: the proxy itself, or the last hop believed.
+        assert_eq!(forwarded_client(ip("127.0.0.1"), &trusted, None), ip("127.0.0.1"));
+        assert_eq!(forwarded_client(ip("127.0.0.1"), &trusted, Some("nonsense, 10.0.0.5")), ip("10.0.0.5"));
+    }
 }
