@@ -23,7 +23,7 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Purger;
 
 /// Where a target's address points: host, port and path.
-fn parse_target(url: &str) -> Option<(String, u16, String)> {
+pub fn parse_target(url: &str) -> Option<(String, u16, String)> {
     let rest = url.strip_prefix("http://")?;
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
@@ -38,23 +38,37 @@ fn parse_target(url: &str) -> Option<(String, u16, String)> {
 
 async fn send(p: &Purge) -> Result<u16, String> {
     let (host, port, path) = parse_target(&p.target).ok_or_else(|| format!("not an http:// address: {}", p.target))?;
-    let stream =
-        tokio::net::TcpStream::connect((host.as_str(), port)).await.map_err(|e| format!("cannot connect: {e}"))?;
+    let header = if p.hard { "xkey-purge" } else { "xkey-softpurge" };
+    let (status, _) = request("PURGE", &host, port, &path, &[(header, p.keys.join(" "))]).await?;
+    Ok(status)
+}
+
+/// Sends one plain-HTTP request and reads the answer's status and body (up to 64 KB).
+pub async fn request(
+    method: &str,
+    host: &str,
+    port: u16,
+    path: &str,
+    headers: &[(&str, String)],
+) -> Result<(u16, Bytes), String> {
+    use http_body_util::BodyExt;
+    let stream = tokio::net::TcpStream::connect((host, port)).await.map_err(|e| format!("cannot connect: {e}"))?;
     let (mut sender, conn) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
     tokio::spawn(async move {
         conn.await.ok();
     });
-    let header = if p.hard { "xkey-purge" } else { "xkey-softpurge" };
-    let req = hyper::Request::builder()
-        .method("PURGE")
-        .uri(&path)
-        .header(hyper::header::HOST, format!("{host}:{port}"))
-        .header(header, p.keys.join(" "))
-        .body(Empty::<Bytes>::new())
-        .map_err(|e| e.to_string())?;
+    let mut req =
+        hyper::Request::builder().method(method).uri(path).header(hyper::header::HOST, format!("{host}:{port}"));
+    for (name, value) in headers {
+        req = req.header(*name, value);
+    }
+    let req = req.body(Empty::<Bytes>::new()).map_err(|e| e.to_string())?;
     let res = sender.send_request(req).await.map_err(|e| e.to_string())?;
-    Ok(res.status().as_u16())
+    let status = res.status().as_u16();
+    let body = http_body_util::Limited::new(res.into_body(), 64 * 1024);
+    let bytes = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    Ok((status, bytes))
 }
 
 #[async_trait::async_trait]

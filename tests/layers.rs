@@ -40,8 +40,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "cli",
         &[
-            "domain", "intel", "secret", "config", "media", "render", "store", "changes", "queue", "mail", "service",
-            "import", "demo", "app",
+            "domain", "intel", "secret", "config", "media", "render", "store", "changes", "queue", "mail", "purge",
+            "service", "import", "demo", "app",
         ],
     ),
 ];

@@ -1,8 +1,9 @@
 //! The command line: `serve` (the default), `import markdown`, `user add`,
-//! `token create|list|revoke`, `migrate-db`, `enrich`, `backup` and `restore`. Commands
+//! `token create|list|revoke`, `migrate-db`, `enrich`, `backup`, `restore` and `doctor`. Commands
 //! use the store and the domain, never the web layer's handlers.
 
 mod db;
+mod doctor;
 mod enrich;
 mod generate;
 mod import;
@@ -64,6 +65,9 @@ enum Command {
         /// The backup file.
         file: PathBuf,
     },
+    /// Check the set-up (folders, database, base_url and proxies, SMTP,
+    /// clock) and say what to fix; exits with 1 when something is wrong.
+    Doctor,
 }
 
 #[derive(clap::Args, Debug, Default)]
@@ -122,6 +126,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Enrich(a) => enrich::run(cfg, a).await,
         Command::Backup { file } => db::backup(cfg, file).await,
         Command::Restore { file } => db::restore(cfg, file).await,
+        Command::Doctor => doctor::run(cfg).await,
     }
 }
 

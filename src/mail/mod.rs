@@ -38,6 +38,15 @@ impl Mailer {
         Ok(Mailer { transport: builder.build(), from, domain })
     }
 
+    /// Connects to the SMTP server, says hello and leaves: no mail is sent.
+    pub async fn check(&self) -> Result<(), String> {
+        match self.transport.test_connection().await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("it did not answer as an SMTP server does".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     async fn send(&self, key: &str, m: &NewMail) -> Result<(), Outcome> {
         let to = m.to.parse().map_err(|e| Outcome::Fail(format!("bad address {}: {e}", m.to)))?;
         let msg = Message::builder()

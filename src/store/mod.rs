@@ -14,6 +14,7 @@ mod article;
 mod change;
 mod comment;
 pub mod copy;
+mod inspect;
 mod intel;
 mod live;
 pub mod postgres;
@@ -28,6 +29,7 @@ pub use change::{ChangeFeed, ChangeLog, ChangeStore, LoggedChange, Purge, PURGE}
 pub use comment::{
     CommentPost, CommentQuery, CommentStore, CommentWrite, MailPrefStore, NewComment, PostOutcome, RateStore, SpamStore,
 };
+pub use inspect::{inspect, DbFacts};
 pub use intel::{
     ArticleIntel, EntityDecision, EntityInfo, EntityLink, EntityQuote, EntityStore, FoundEntity, FoundEvent,
     FoundQuote, RoleUse, TimelineEvent,

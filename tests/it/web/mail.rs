@@ -12,10 +12,10 @@ use serde_json::json;
 
 use crate::common::{posted_id, spawn_with, story_dir, TestApp};
 
-struct Smtp {
+pub(crate) struct Smtp {
     child: Child,
     dir: tempfile::TempDir,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Drop for Smtp {
@@ -26,7 +26,7 @@ impl Drop for Smtp {
 }
 
 impl Smtp {
-    async fn start() -> Smtp {
+    pub(crate) async fn start() -> Smtp {
         let dir = tempfile::tempdir().unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new("python3")
@@ -48,7 +48,7 @@ impl Smtp {
     }
 
     /// Returns every received message's text.
-    fn messages(&self) -> Vec<String> {
+    pub(crate) fn messages(&self) -> Vec<String> {
         let mut out = Vec::new();
         for sub in ["new", "cur"] {
             let d: PathBuf = self.dir.path().join("mail").join(sub);

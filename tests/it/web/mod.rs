@@ -5,6 +5,7 @@ mod api;
 mod cache;
 mod cli;
 mod comments;
+mod doctor;
 mod durability;
 mod edge;
 mod faults;
