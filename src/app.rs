@@ -133,6 +133,13 @@ impl App {
             crate::web::banner::BannerSlot::start(store.clone(), renderer.clone(), &changes, cfg.cache.esi).await;
         let state = AppState::new(crate::web::StateParts {
             frame: crate::web::frame::Frame::new(&changes),
+            backups: crate::service::backup::Backups::new(
+                store.clone(),
+                cfg.backup_dir(),
+                cfg.media_dir(),
+                crate::config::parse_every(&cfg.backup.every),
+                cfg.backup.keep,
+            ),
             banner,
             live: crate::service::live::Live::new(store.clone(), changes.clone(), articles.clone()),
             streams,
@@ -170,6 +177,7 @@ impl App {
         let mut tasks = vec![
             tokio::spawn(publish_scheduled(state.articles.clone())),
             tokio::spawn(crate::changes::follow(state.store.clone(), state.changes.clone())),
+            tokio::spawn(state.backups.clone().run()),
         ];
         if state.cfg.mail.enabled {
             let mailer = crate::mail::Mailer::new(&state.cfg.mail).context("mail configuration")?;

@@ -24,6 +24,43 @@ pub struct Config {
     pub feeds: FeedConfig,
     pub comments: CommentsConfig,
     pub mail: MailConfig,
+    pub backup: BackupConfig,
+}
+
+/// Backups that run by themselves (`[backup]`): on SQLite, a checked copy of
+/// the database every `every` and the photos added since the last one; the
+/// newest `keep` copies are kept. On PostgreSQL the database is `pg_dump`'s
+/// job (docs/DEPLOY.md); the photos are still copied.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupConfig {
+    /// How often: `30m`, `6h`, `1d` (also `s`); `off` or empty turns them off.
+    pub every: String,
+    /// How many database copies to keep.
+    pub keep: u32,
+    /// Where; empty means `backups` in the data folder.
+    pub dir: PathBuf,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig { every: "6h".into(), keep: 28, dir: PathBuf::new() }
+    }
+}
+
+/// Reads `30m`, `6h`, `1d` or `45s`; `None` for `off`, empty or anything else.
+pub fn parse_every(s: &str) -> Option<std::time::Duration> {
+    let s = s.trim();
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
+    let n: u64 = n.parse().ok().filter(|n| *n > 0)?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(secs))
 }
 
 /// Where uploaded photos and their variants are kept.
@@ -273,6 +310,7 @@ impl Default for Config {
             feeds: FeedConfig::default(),
             comments: CommentsConfig::default(),
             mail: MailConfig::default(),
+            backup: BackupConfig::default(),
         }
     }
 }
@@ -416,6 +454,10 @@ impl Config {
         if !["none", "starttls", "tls"].contains(&self.mail.security.as_str()) {
             bad.push(format!("mail.security: {:?} must be none, starttls or tls", self.mail.security));
         }
+        let every = self.backup.every.trim();
+        if !(every.is_empty() || every == "off" || parse_every(every).is_some()) {
+            bad.push(format!("backup.every: {:?} must be like 30m, 6h or 1d, or off", self.backup.every));
+        }
         if self.comments.max_chars == 0 || self.comments.rate_burst == 0 || self.comments.per_page == 0 {
             bad.push("comments: max_chars, rate_burst and per_page must be above 0".into());
         }
@@ -441,6 +483,14 @@ impl Config {
     }
 
     /// Returns the media folder.
+    pub fn backup_dir(&self) -> PathBuf {
+        if self.backup.dir.as_os_str().is_empty() {
+            self.data_dir.join("backups")
+        } else {
+            self.backup.dir.clone()
+        }
+    }
+
     pub fn media_dir(&self) -> PathBuf {
         if self.media.dir.as_os_str().is_empty() {
             self.data_dir.join("media")

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod article;
+pub mod backup;
 pub mod comment;
 pub mod intel;
 pub mod live;

@@ -107,4 +107,7 @@ pub trait SystemStore: Send + Sync {
     async fn ping(&self) -> StoreResult<()>;
     /// Brings the schema up to date (run at start, before serving).
     async fn migrate(&self) -> StoreResult<()>;
+    /// Writes a consistent, checked copy of the database to `dest` while the
+    /// site serves; `false` when the backend's own tools do that (PostgreSQL: `pg_dump`).
+    async fn backup_database(&self, dest: &std::path::Path) -> StoreResult<bool>;
 }

@@ -37,6 +37,8 @@ pub struct Metrics {
     cache_misses: Counter,
     live_streams: Gauge,
     jobs: Family<JobLabels, Gauge>,
+    backup_success: Gauge,
+    backup_failed: Gauge,
 }
 
 /// A kind of queued job and where it is.
@@ -70,7 +72,25 @@ impl Metrics {
         registry.register("live_streams", "Live-story event streams open on this node", live_streams.clone());
         let jobs = Family::<JobLabels, Gauge>::default();
         registry.register("jobs", "Queued jobs (mail, edge purges) by state", jobs.clone());
-        Metrics { registry: Mutex::new(registry), requests, latency, cache_hits, cache_misses, live_streams, jobs }
+        let backup_success = Gauge::default();
+        registry.register(
+            "backup_last_success_timestamp_seconds",
+            "When the last backup that succeeded was made (Unix time; 0: none known)",
+            backup_success.clone(),
+        );
+        let backup_failed = Gauge::default();
+        registry.register("backup_last_failed", "1 when the last backup attempt failed", backup_failed.clone());
+        Metrics {
+            registry: Mutex::new(registry),
+            requests,
+            latency,
+            cache_hits,
+            cache_misses,
+            live_streams,
+            jobs,
+            backup_success,
+            backup_failed,
+        }
     }
 }
 
@@ -104,6 +124,8 @@ pub async fn show(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<
     }
     let m = &state.metrics;
     m.live_streams.set(i64::try_from(state.streams.open_streams()).unwrap_or(i64::MAX));
+    m.backup_success.set(state.backups.last_success().map_or(0, |t| t.timestamp()));
+    m.backup_failed.set(i64::from(state.backups.last().is_some_and(|r| !r.ok)));
     for kind in [crate::store::MAIL, crate::store::PURGE] {
         match state.store.count_jobs(kind).await {
             Ok(c) => {

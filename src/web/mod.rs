@@ -92,15 +92,28 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Answers 200 when the database answers, 503 otherwise.
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ok\n"),
-        Err(e) => {
-            tracing::warn!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
-        }
+/// Answers 200 when the database answers, 503 otherwise; `?detail` adds, as
+/// JSON, the last backup's result (for an operator's monitoring).
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    let db = state.store.ping().await;
+    if let Err(e) = &db {
+        tracing::warn!(error = %e, "health check failed");
     }
+    let status = if db.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    if uri.query().is_some_and(|q| q.split('&').any(|p| p == "detail" || p.starts_with("detail="))) {
+        let body = serde_json::json!({
+            "database": if db.is_ok() { "ok" } else { "unavailable" },
+            "backup": {
+                "last": state.backups.last(),
+                "last_success": state.backups.last_success(),
+            },
+        });
+        return (status, axum::Json(body)).into_response();
+    }
+    (status, if db.is_ok() { "ok\n" } else { "database unavailable\n" }).into_response()
 }
 
 /// Serves the embedded stylesheet, scripts and icons, cacheable for a day.

@@ -58,6 +58,8 @@ pub struct Parts {
     pub streams: crate::web::live::Hub,
     /// The menus and settings every page shows, held until a change names them.
     pub frame: Arc<crate::web::frame::Frame>,
+    /// Backups that run by themselves, and how the last went.
+    pub backups: crate::service::backup::Backups,
     /// The breaking-news banner every page shows.
     pub banner: Arc<crate::web::banner::BannerSlot>,
 }

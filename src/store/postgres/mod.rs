@@ -156,6 +156,11 @@ impl PostgresStore {
         Ok(Box::new(PgFeed { listener }))
     }
 
+    /// PostgreSQL is copied by its own tools (`pg_dump`, docs/DEPLOY.md).
+    async fn copy_database(&self, _dest: &std::path::Path) -> StoreResult<bool> {
+        Ok(false)
+    }
+
     async fn run_migrations(&self) -> StoreResult<()> {
         // sqlx holds an advisory lock while migrating, so nodes starting
         // together take turns.

@@ -237,4 +237,7 @@ impl crate::store::SystemStore for This {
     async fn migrate(&self) -> StoreResult<()> {
         self.run_migrations().await
     }
+    async fn backup_database(&self, dest: &std::path::Path) -> StoreResult<bool> {
+        self.copy_database(dest).await
+    }
 }

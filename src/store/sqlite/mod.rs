@@ -141,6 +141,15 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// [`backup_to`](Self::backup_to), then checks the copy.
+    async fn copy_database(&self, dest: &Path) -> StoreResult<bool> {
+        self.backup_to(dest).await?;
+        let copy = SqliteStore::open(&dest.to_string_lossy()).await?;
+        let checked = copy.check().await;
+        copy.close().await;
+        checked.map(|()| true)
+    }
+
     /// Checks a database file: SQLite's own integrity check, and that it holds a Dateline site.
     pub async fn check(&self) -> StoreResult<()> {
         let verdict: String =

@@ -2,6 +2,7 @@
 
 mod admin;
 mod api;
+mod backups;
 mod cache;
 mod cli;
 mod comments;
