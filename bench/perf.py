@@ -54,6 +54,8 @@ BASE_ENV = dict(
     os.environ,
     DATELINE_SITE__TIMEZONE="America/New_York",
     DATELINE_COMMENTS__MIN_SECONDS="0",
+    # A scheduled backup in the middle of a run would be measured with it.
+    DATELINE_BACKUP__EVERY="off",
     # Rate limits stay at their defaults: each benchmark post comes from its own
     # reader behind a proxy the site trusts (bench/lua/post.lua).
     DATELINE_SERVER__TRUSTED_PROXIES='["127.0.0.1"]',
