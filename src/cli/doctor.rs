@@ -51,6 +51,7 @@ pub async fn run(cfg: Config) -> anyhow::Result<()> {
         );
     }
     database(&mut r, &url).await;
+    backups(&mut r, &cfg, is_postgres(&url));
     base_url(&mut r, &cfg).await;
     smtp(&mut r, &cfg).await;
     let faults = r.findings.iter().filter(|f| f.0 == Level::Fault).count();
@@ -237,6 +238,42 @@ fn redact(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
+    }
+}
+
+fn backups(r: &mut Report, cfg: &Config, postgres: bool) {
+    let Some(every) = crate::config::parse_every(&cfg.backup.every) else {
+        r.warn("backups: off ([backup] every)", "set [backup] every = \"6h\" (or back up by hand: docs/DEPLOY.md)");
+        return;
+    };
+    let dir = cfg.backup_dir();
+    if postgres {
+        r.warn(
+            format!("backups: photos are mirrored to {}; the database is not copied on PostgreSQL", dir.display()),
+            "run pg_dump from a timer (docs/DEPLOY.md)",
+        );
+    }
+    let shown = dir.display();
+    match std::fs::metadata(&dir) {
+        Ok(m) if m.permissions().mode() & 0o200 == 0 => {
+            r.fault(format!("backup folder {shown} is mode {:04o}", m.permissions().mode() & 0o7777), format!("chmod u+w {shown}"));
+            return;
+        }
+        Ok(_) => {}
+        Err(_) => {
+            r.ok(format!("backups: every {} s into {shown} (not made yet)", every.as_secs()));
+            return;
+        }
+    }
+    match crate::service::backup::newest_copy(&dir) {
+        Some(t) if postgres => r.ok(format!("backups: last photo mirror beside a copy of {t}")),
+        Some(t) if Utc::now() - t > chrono::Duration::from_std(every * 2).unwrap_or_default() => r.warn(
+            format!("backups: the newest copy in {shown} is from {t}, more than two periods ago"),
+            "is the service running? /healthz?detail shows the last attempt and its error",
+        ),
+        Some(t) => r.ok(format!("backups: newest copy {t} in {shown}")),
+        None if !postgres => r.ok(format!("backups: every {} s into {shown} (no copy yet)", every.as_secs())),
+        None => {}
     }
 }
 

@@ -144,7 +144,8 @@ fn copies(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-fn newest_copy(dir: &Path) -> Option<DateTime<Utc>> {
+/// When the newest database copy in `dir` was made (from its name).
+pub fn newest_copy(dir: &Path) -> Option<DateTime<Utc>> {
     let name = copies(dir).pop()?;
     let stamp = name.file_name()?.to_str()?.strip_prefix(PREFIX)?.strip_suffix(".db")?.to_owned();
     chrono::NaiveDateTime::parse_from_str(&stamp, "%Y%m%dT%H%M%SZ").ok().map(|t| t.and_utc())
