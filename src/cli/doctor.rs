@@ -256,7 +256,10 @@ fn backups(r: &mut Report, cfg: &Config, postgres: bool) {
     let shown = dir.display();
     match std::fs::metadata(&dir) {
         Ok(m) if m.permissions().mode() & 0o200 == 0 => {
-            r.fault(format!("backup folder {shown} is mode {:04o}", m.permissions().mode() & 0o7777), format!("chmod u+w {shown}"));
+            r.fault(
+                format!("backup folder {shown} is mode {:04o}", m.permissions().mode() & 0o7777),
+                format!("chmod u+w {shown}"),
+            );
             return;
         }
         Ok(_) => {}
