@@ -143,6 +143,8 @@ test("copy link and the share links carry the article's address", async () => {
     assert.ok(decodeURIComponent(h).includes(canonical), `${h} names the article`);
   }
   await page.getByRole("button", { name: "Copy link" }).click();
+  // The clipboard answers asynchronously: wait for the status, then read it.
+  await page.locator(".copy-status", { hasText: /./ }).waitFor({ timeout: 5000 });
   assert.equal(await page.locator(".copy-status").innerText(), "Link copied.");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), canonical);
   // The Mastodon link leads to our own page, which asks for the reader's server.
@@ -209,6 +211,8 @@ test("an editor logs in, moderates and publishes with the keyboard alone", async
   await page.goto(site.base + SEED_PATH);
   await tabUntil(page, () => document.activeElement.classList.contains("copy-link"));
   await page.keyboard.press("Enter");
+  // The clipboard answers asynchronously: wait for the status, then read it.
+  await page.locator(".copy-status", { hasText: /./ }).waitFor({ timeout: 5000 });
   assert.equal(await page.locator(".copy-status").innerText(), "Link copied.");
   await context.close();
 });

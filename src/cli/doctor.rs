@@ -164,7 +164,7 @@ async fn database(r: &mut Report, url: &str) {
         }
         Err(e) if is_postgres(url) => {
             r.fault(
-                format!("PostgreSQL at {}: {e}", redact(url)),
+                format!("PostgreSQL at {}: {e}", crate::config::redact_url(url)),
                 "is PostgreSQL running and does it accept this user? check [database] url (or DATABASE_URL)",
             );
             return;
@@ -224,20 +224,6 @@ fn schema(r: &mut Report, facts: &DbFacts) {
         ),
         Some((v, _)) => r.ok(format!("{}: schema version {v}, as this binary expects", facts.server)),
         None => r.warn(format!("{}: no schema yet", facts.server), "the first `dateline serve` creates it"),
-    }
-}
-
-/// The URL without its password.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
     }
 }
 
