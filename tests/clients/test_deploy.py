@@ -1,9 +1,11 @@
 """The operator's path in docs/DEPLOY.md, checked with the real tools: systemd
-reads deploy/dateline.service, and Debian's nginx with deploy/nginx.conf (a
-self-signed certificate, HTTPS and HTTP/2) stands in front of the real binary.
+reads deploy/dateline.service; Debian's nginx with deploy/nginx.conf (a
+self-signed certificate) and Debian's Caddy with deploy/Caddyfile (its own
+local CA) stand in front of the real binary with HTTPS and HTTP/2.
 
 Needs the team's own fixture story only (tests/fixtures/story), not ../shared."""
 
+import os
 import pathlib
 import re
 import shutil
@@ -66,6 +68,43 @@ def post_comment(url: str, page: str, extra: list[str], name: str) -> tuple[int,
     return int(location[1]), r.stdout
 
 
+def through_proxy(front: str, resolve: list[str], data: pathlib.Path, reader: str) -> tuple[str, str]:
+    """What every proxy set-up must give readers; returns the story's path and page."""
+    for _ in range(200):
+        if curl(*resolve, "-o", "/dev/null", "-f", front + "/healthz").returncode == 0:
+            break
+        time.sleep(0.05)
+    # HTTP/2 to the proxy's readers, and HSTS on what Dateline answers through it.
+    r = curl(*resolve, "--http2", "-D", "-", "-o", "/dev/null", "-w", "%{http_version}", front + "/")
+    assert r.stdout.endswith("2"), r.stdout + r.stderr
+    assert re.search(r"^strict-transport-security: max-age=\d+", r.stdout, re.M | re.I), r.stdout
+    home = curl(*resolve, front + "/").stdout
+    story = re.search(r'href="(?:https://localhost:\d+)?(/\d{4}/\d\d/\d\d/breakwater-light-shines-again/)"', home)
+    assert story, home[:2000]
+    page = curl(*resolve, front + story[1]).stdout
+    # The links other sites and feeds keep are absolute, on https://.
+    assert f'<link rel="canonical" href="{front}{story[1]}"' in page
+    assert f'<meta property="og:url" content="{front}{story[1]}"' in page
+    # A reader claiming to be elsewhere: the proxy adds the real address last,
+    # Dateline believes the proxy, so the claim is ignored.
+    via_proxy, headers = post_comment(
+        front + "/comments", page, [*resolve, "--interface", reader, "-H", "X-Forwarded-For: 203.0.113.7"], "Ada")
+    # Cookies set through HTTPS are Secure (the commenter's browser cookie).
+    cookies = re.findall(r"^set-cookie: (.*)$", headers, re.M | re.I)
+    assert cookies and all("Secure" in c for c in cookies), headers
+    with sqlite3.connect(data / "dateline.db") as db:
+        ip = db.execute("SELECT ip FROM comments WHERE id = ?", (via_proxy,)).fetchone()[0]
+    assert ip == reader, ip
+    return story[1], page
+
+
+def site_data(work: pathlib.Path) -> pathlib.Path:
+    data = work / "data"
+    data.mkdir()
+    cli(str(data), "import", "markdown", str(STORY))
+    return data
+
+
 def test_behind_nginx_with_https_and_http2():
     if not shutil.which("nginx") or not shutil.which("openssl") or not shutil.which("curl"):
         pytest.skip("skipped: needs nginx, openssl and curl (the test command installs them)")
@@ -76,9 +115,7 @@ def test_behind_nginx_with_https_and_http2():
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
                         "/CN=localhost", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
         tls = free_port()
-        data = work / "data"
-        data.mkdir()
-        cli(str(data), "import", "markdown", str(STORY))
+        data = site_data(work)
         env = dict(site_env(), DATELINE_SITE__BASE_URL=f"https://localhost:{tls}",
                    DATELINE_SERVER__TRUSTED_PROXIES='["127.0.0.2"]')
         with serve(str(data), env) as base:
@@ -103,38 +140,46 @@ http {{
             proxy = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
                                      stderr=subprocess.DEVNULL)
             try:
-                front = f"https://localhost:{tls}"
                 resolve = ["--resolve", f"localhost:{tls}:127.0.0.1"]
-                for _ in range(100):
-                    if curl(*resolve, "-o", "/dev/null", front + "/healthz").returncode == 0:
-                        break
-                    time.sleep(0.05)
-                # HTTP/2 to the proxy's readers, and HSTS on what Dateline answers through it.
-                r = curl(*resolve, "--http2", "-D", "-", "-o", "/dev/null", "-w", "%{http_version}", front + "/")
-                assert r.stdout.endswith("2"), r.stdout
-                assert re.search(r"^strict-transport-security: max-age=\d+", r.stdout, re.M | re.I), r.stdout
-                home = curl(*resolve, front + "/").stdout
-                story = re.search(r'href="(?:https://localhost:\d+)?(/\d{4}/\d\d/\d\d/breakwater-light-shines-again/)"', home)
-                assert story, home[:2000]
-                page = curl(*resolve, front + story[1]).stdout
-                # The links other sites and feeds keep are absolute, on https://.
-                assert f'<link rel="canonical" href="{front}{story[1]}"' in page
-                assert f'<meta property="og:url" content="{front}{story[1]}"' in page
-                # A reader at 127.0.0.3 claiming to be elsewhere: nginx adds the real address
-                # last, Dateline believes nginx (127.0.0.2), so the claim is ignored.
-                via_proxy, headers = post_comment(
-                    front + "/comments", page,
-                    [*resolve, "--interface", "127.0.0.3", "-H", "X-Forwarded-For: 203.0.113.7"], "Ada")
-                # Cookies set through HTTPS are Secure (the commenter's browser cookie).
-                cookies = re.findall(r"^set-cookie: (.*)$", headers, re.M | re.I)
-                assert cookies and all("Secure" in c for c in cookies), headers
-                # Straight to Dateline, not through the proxy: the header is not believed at all.
-                direct_page = curl(base + story[1]).stdout
-                direct, _ = post_comment(base + "/comments", direct_page, ["-H", "X-Forwarded-For: 198.51.100.9"], "Bo")
+                path, _ = through_proxy(f"https://localhost:{tls}", resolve, data, "127.0.0.3")
+                # Straight to Dateline, not through the proxy (which reaches it from
+                # 127.0.0.2): the header is not believed at all.
+                direct, _ = post_comment(base + "/comments", curl(base + path).stdout,
+                                         ["-H", "X-Forwarded-For: 198.51.100.9"], "Bo")
                 with sqlite3.connect(data / "dateline.db") as db:
-                    ips = dict(db.execute("SELECT id, ip FROM comments").fetchall())
-                assert ips[via_proxy] == "127.0.0.3", ips
-                assert ips[direct] == "127.0.0.1", ips
+                    ip = db.execute("SELECT ip FROM comments WHERE id = ?", (direct,)).fetchone()[0]
+                assert ip == "127.0.0.1", ip
+            finally:
+                proxy.terminate()
+                proxy.wait(timeout=10)
+
+
+def test_behind_caddy_with_https_and_http2():
+    if not shutil.which("caddy") or not shutil.which("curl"):
+        pytest.skip("skipped: Caddy is not installed (apt install caddy)")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = pathlib.Path(tmp)
+        tls = free_port()
+        data = site_data(work)
+        env = dict(site_env(), DATELINE_SITE__BASE_URL=f"https://localhost:{tls}",
+                   DATELINE_SERVER__TRUSTED_PROXIES='["127.0.0.1"]')
+        with serve(str(data), env) as base:
+            port = int(base.rsplit(":", 1)[1])
+            # deploy/Caddyfile on test ports, with Caddy's own local CA instead of a public one.
+            site = (DEPLOY / "Caddyfile").read_text()
+            assert "news.example.org {" in site and "reverse_proxy 127.0.0.1:8080" in site, "deploy/Caddyfile changed shape"
+            site = site.replace("news.example.org {", f"localhost:{tls} {{\n\ttls internal")
+            site = site.replace("reverse_proxy 127.0.0.1:8080", f"reverse_proxy 127.0.0.1:{port}")
+            options = (f"{{\n\tadmin off\n\tskip_install_trust\n\thttp_port {free_port()}\n\thttps_port {tls}\n"
+                       f"\tstorage file_system {work / 'caddy'}\n}}\n")
+            (work / "Caddyfile").write_text(options + site)
+            caddy_env = dict(os.environ, HOME=str(work), XDG_DATA_HOME=str(work / "xdg-data"),
+                             XDG_CONFIG_HOME=str(work / "xdg-config"))
+            proxy = subprocess.Popen(["caddy", "run", "--config", str(work / "Caddyfile"), "--adapter", "caddyfile"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=caddy_env)
+            try:
+                resolve = ["--resolve", f"localhost:{tls}:127.0.0.1"]
+                through_proxy(f"https://localhost:{tls}", resolve, data, "127.0.0.3")
             finally:
                 proxy.terminate()
                 proxy.wait(timeout=10)
