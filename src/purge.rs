@@ -51,24 +51,38 @@ pub async fn request(
     path: &str,
     headers: &[(&str, String)],
 ) -> Result<(u16, Bytes), String> {
-    use http_body_util::BodyExt;
     let stream = tokio::net::TcpStream::connect((host, port)).await.map_err(|e| format!("cannot connect: {e}"))?;
+    let res = exchange(stream, method, &format!("{host}:{port}"), path, headers).await?;
+    Ok((res.status().as_u16(), res.into_body()))
+}
+
+/// Sends one HTTP/1.1 request over a connection already made (plain or TLS)
+/// and reads the answer, its body up to 64 KB.
+pub async fn exchange<S>(
+    stream: S,
+    method: &str,
+    host: &str,
+    path: &str,
+    headers: &[(&str, String)],
+) -> Result<hyper::Response<Bytes>, String>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    use http_body_util::BodyExt;
     let (mut sender, conn) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
     tokio::spawn(async move {
         conn.await.ok();
     });
-    let mut req =
-        hyper::Request::builder().method(method).uri(path).header(hyper::header::HOST, format!("{host}:{port}"));
+    let mut req = hyper::Request::builder().method(method).uri(path).header(hyper::header::HOST, host);
     for (name, value) in headers {
         req = req.header(*name, value);
     }
     let req = req.body(Empty::<Bytes>::new()).map_err(|e| e.to_string())?;
     let res = sender.send_request(req).await.map_err(|e| e.to_string())?;
-    let status = res.status().as_u16();
-    let body = http_body_util::Limited::new(res.into_body(), 64 * 1024);
-    let bytes = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-    Ok((status, bytes))
+    let (parts, body) = res.into_parts();
+    let bytes = http_body_util::Limited::new(body, 64 * 1024).collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    Ok(hyper::Response::from_parts(parts, bytes))
 }
 
 #[async_trait::async_trait]

@@ -304,17 +304,53 @@ async fn base_url(r: &mut Report, cfg: &Config) {
         }
         return;
     }
-    match tokio::time::timeout(WAIT, tokio::net::TcpStream::connect((host.as_str(), port))).await {
-        Ok(Ok(_)) => r.ok(format!("base_url {base}: {host}:{port} accepts connections (HTTPS itself not checked)")),
+    match tokio::time::timeout(WAIT, https_health(&host, port)).await {
+        Ok(Ok((200, body, hsts))) if body.as_ref() == b"ok\n" => {
+            r.ok(format!("base_url {base}: Dateline answers there over HTTPS, with a certificate this machine trusts"));
+            if !hsts {
+                r.warn(
+                    format!("base_url {base}: the answer carries no Strict-Transport-Security"),
+                    "the proxy may be dropping Dateline's headers: pass them on (docs/DEPLOY.md)",
+                );
+            }
+        }
+        Ok(Ok((status, _, _))) => r.fault(
+            format!("base_url {base}: /healthz answered {status}, not Dateline's \"ok\""),
+            "the proxy must pass requests on to Dateline ([server] listen): check its configuration",
+        ),
         Ok(Err(e)) => r.fault(
-            format!("base_url {base}: cannot connect to {host}:{port}: {e}"),
-            "the name must point at this site's proxy, and the proxy must listen on that port",
+            format!("base_url {base}: {e}"),
+            "the name must point at this site's proxy, which needs a valid certificate for it (docs/DEPLOY.md)",
         ),
         Err(_) => r.fault(
             format!("base_url {base}: no answer within {} s", WAIT.as_secs()),
             "check the address and any firewall",
         ),
     }
+}
+
+/// Asks `https://host:port/healthz` with the web's usual certificate roots:
+/// the status, the body and whether HSTS came with it.
+async fn https_health(host: &str, port: u16) -> Result<(u16, hyper::body::Bytes, bool), String> {
+    use tokio_rustls::rustls;
+    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let config =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from(host.trim_matches(['[', ']']).to_owned())
+        .map_err(|e| format!("{host} is not a name a certificate can carry: {e}"))?;
+    let tcp = tokio::net::TcpStream::connect((host, port)).await.map_err(|e| format!("cannot connect: {e}"))?;
+    let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .map_err(|e| format!("the HTTPS handshake failed: {e}"))?;
+    let authority = if port == 443 { host.to_owned() } else { format!("{host}:{port}") };
+    let res = crate::purge::exchange(tls, "GET", &authority, "/healthz", &[]).await?;
+    let hsts = res.headers().contains_key("strict-transport-security");
+    Ok((res.status().as_u16(), res.into_body(), hsts))
 }
 
 async fn smtp(r: &mut Report, cfg: &Config) {

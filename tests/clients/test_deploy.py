@@ -149,6 +149,12 @@ http {{
                 with sqlite3.connect(data / "dateline.db") as db:
                     ip = db.execute("SELECT ip FROM comments WHERE id = ?", (direct,)).fetchone()[0]
                 assert ip == "127.0.0.1", ip
+                # dateline doctor reaches base_url through nginx and names the certificate
+                # no machine trusts (a self-signed one) as the fault it is.
+                r = subprocess.run([BINARY, "--data", str(data), "doctor"], capture_output=True, text=True, env=env)
+                assert r.returncode == 1, r.stdout + r.stderr
+                assert f"FAULT base_url https://localhost:{tls}: the HTTPS handshake failed" in r.stdout, r.stdout
+                assert "certificate" in r.stdout, r.stdout
             finally:
                 proxy.terminate()
                 proxy.wait(timeout=10)
