@@ -2,11 +2,8 @@
 // page people use, and the whole comment path done with the keyboard alone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { startSite, launch, SEED_PATH, PASSWORD, DESKTOP, PHONE } from "./harness.mjs";
+import { startSite, launch, SEED_PATH, PASSWORD, DESKTOP, PHONE, axe, describe } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve("axe-core/axe.min.js");
 
 let site;
 let browser;
@@ -32,16 +29,6 @@ after(async () => {
   await browser?.close();
   await site?.stop();
 });
-
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
-}
-
-function describe(violations) {
-  return violations.map((v) => `${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("\n  ")}`).join("\n");
-}
 
 const PUBLIC = [["front page", "/"], ["article with comments", SEED_PATH], ["section", "/section/world/"], ["tag", "/tag/ukraine/"], ["search results", "/search?q=Biden+summit"], ["search with no results", "/search?q=Genva"], ["person", "/people/vladimir-putin/"], ["timeline", "/timeline/vladimir-putin/"], ["404", "/no-such-page/"]];
 const ADMIN = [["admin login", null], ["admin editor", "/admin/articles/new"], ["moderation queue", "/admin/comments"], ["admin article list", "/admin"], ["entity review", "/admin/articles/1/entities"]];

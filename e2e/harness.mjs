@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -92,3 +93,17 @@ export function launch() {
 
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 export const DESKTOP = { viewport: { width: 1280, height: 900 } };
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+// Runs axe-core with the WCAG 2.1 A and AA rules on the page as it is now.
+export async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+}
+
+// Says what axe found, a few elements per rule.
+export function describe(violations) {
+  return violations.map((v) => `${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("\n  ")}`).join("\n");
+}

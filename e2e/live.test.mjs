@@ -5,11 +5,8 @@
 // nothing on the live page and the desk.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { startSite, launch, PASSWORD, DESKTOP, PHONE } from "./harness.mjs";
+import { startSite, launch, PASSWORD, DESKTOP, PHONE, axe, describe } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve("axe-core/axe.min.js");
 
 let site;
 let browser;
@@ -33,16 +30,6 @@ after(async () => {
   await browser?.close();
   await site?.stop();
 });
-
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
-}
-
-function describe(violations) {
-  return violations.map((v) => `${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("\n  ")}`).join("\n");
-}
 
 async function login(page) {
   await page.goto(site.base + "/admin/login");

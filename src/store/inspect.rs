@@ -32,8 +32,6 @@ pub struct DbFacts {
     pub clock: Option<DateTime<Utc>>,
 }
 
-const NEWEST: &str = "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version DESC LIMIT 1";
-
 /// Connects to the database named by `url` and reads its facts, giving up after `timeout`.
 pub async fn inspect(url: &str, timeout: Duration) -> StoreResult<DbFacts> {
     match tokio::time::timeout(timeout, read_facts(url)).await {
@@ -46,13 +44,13 @@ async fn read_facts(url: &str) -> StoreResult<DbFacts> {
     if is_postgres(url) {
         let mut conn = sqlx::PgConnection::connect(url).await.map_err(backend)?;
         let version: String = sqlx::query_scalar("SHOW server_version").fetch_one(&mut conn).await.map_err(backend)?;
-        let schema = sqlx::query_as(NEWEST).fetch_optional(&mut conn).await.unwrap_or(None);
+        let schema = sqlx::query_as(super::NEWEST_MIGRATION).fetch_optional(&mut conn).await.unwrap_or(None);
         let clock: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&mut conn).await.map_err(backend)?;
         conn.close().await.ok();
         return Ok(DbFacts {
             server: format!("PostgreSQL {version}"),
             schema,
-            known: known(&sqlx::migrate!("./migrations/postgres")),
+            known: super::newest_known(&sqlx::migrate!("./migrations/postgres")),
             integrity: None,
             file: None,
             wal_bytes: None,
@@ -67,21 +65,17 @@ async fn read_facts(url: &str) -> StoreResult<DbFacts> {
     let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}")).map_err(backend)?.read_only(true);
     let mut conn = opts.connect().await.map_err(backend)?;
     let version: String = sqlx::query_scalar("SELECT sqlite_version()").fetch_one(&mut conn).await.map_err(backend)?;
-    let schema = sqlx::query_as(NEWEST).fetch_optional(&mut conn).await.unwrap_or(None);
+    let schema = sqlx::query_as(super::NEWEST_MIGRATION).fetch_optional(&mut conn).await.unwrap_or(None);
     let integrity: String = sqlx::query_scalar("PRAGMA quick_check").fetch_one(&mut conn).await.map_err(backend)?;
     conn.close().await.ok();
     let wal = PathBuf::from(format!("{path}-wal"));
     Ok(DbFacts {
         server: format!("SQLite {version}"),
         schema,
-        known: known(&sqlx::migrate!("./migrations/sqlite")),
+        known: super::newest_known(&sqlx::migrate!("./migrations/sqlite")),
         integrity: Some(integrity),
         wal_bytes: Some(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0)),
         file: Some(file),
         clock: None,
     })
-}
-
-fn known(m: &sqlx::migrate::Migrator) -> i64 {
-    m.iter().map(|m| m.version).max().unwrap_or(0)
 }

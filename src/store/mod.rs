@@ -62,8 +62,17 @@ pub enum StoreError {
 /// older node started against it (a rollback, or a rolling upgrade taken
 /// out of order) would otherwise fail on the first unknown migration with
 /// sqlx's words, or worse, run against columns it does not know.
+/// The newest migration a database holds (version and name).
+pub(crate) const NEWEST_MIGRATION: &str =
+    "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version DESC LIMIT 1";
+
+/// The newest migration `migrator` knows.
+pub(crate) fn newest_known(migrator: &sqlx::migrate::Migrator) -> i64 {
+    migrator.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 pub(crate) fn check_schema(applied: Option<(i64, String)>, migrator: &sqlx::migrate::Migrator) -> StoreResult<()> {
-    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    let known = newest_known(migrator);
     match applied {
         Some((version, name)) if version > known => Err(StoreError::Migrate(format!(
             "the database's schema is at version {version} ({name}), newer than this Dateline knows \

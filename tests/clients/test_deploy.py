@@ -98,11 +98,16 @@ def through_proxy(front: str, resolve: list[str], data: pathlib.Path, reader: st
     return story[1], page
 
 
-def site_data(work: pathlib.Path) -> pathlib.Path:
+def https_site(work: pathlib.Path, proxy: str) -> tuple[int, pathlib.Path, dict]:
+    """A data folder holding the fixture story, served as https://localhost:PORT
+    behind a proxy at `proxy`: the port, the folder and Dateline's environment."""
     data = work / "data"
     data.mkdir()
     cli(str(data), "import", "markdown", str(STORY))
-    return data
+    tls = free_port()
+    env = dict(site_env(), DATELINE_SITE__BASE_URL=f"https://localhost:{tls}",
+               DATELINE_SERVER__TRUSTED_PROXIES=f'["{proxy}"]')
+    return tls, data, env
 
 
 def test_behind_nginx_with_https_and_http2():
@@ -114,10 +119,7 @@ def test_behind_nginx_with_https_and_http2():
         cert, key = work / "cert.pem", work / "key.pem"
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
                         "/CN=localhost", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-        tls = free_port()
-        data = site_data(work)
-        env = dict(site_env(), DATELINE_SITE__BASE_URL=f"https://localhost:{tls}",
-                   DATELINE_SERVER__TRUSTED_PROXIES='["127.0.0.2"]')
+        tls, data, env = https_site(work, "127.0.0.2")
         with serve(str(data), env) as base:
             port = int(base.rsplit(":", 1)[1])
             (work / "site.conf").write_text(nginx_site(port, tls, cert, key))
@@ -165,10 +167,7 @@ def test_behind_caddy_with_https_and_http2():
         pytest.skip("skipped: Caddy is not installed (apt install caddy)")
     with tempfile.TemporaryDirectory() as tmp:
         work = pathlib.Path(tmp)
-        tls = free_port()
-        data = site_data(work)
-        env = dict(site_env(), DATELINE_SITE__BASE_URL=f"https://localhost:{tls}",
-                   DATELINE_SERVER__TRUSTED_PROXIES='["127.0.0.1"]')
+        tls, data, env = https_site(work, "127.0.0.1")
         with serve(str(data), env) as base:
             port = int(base.rsplit(":", 1)[1])
             # deploy/Caddyfile on test ports, with Caddy's own local CA instead of a public one.

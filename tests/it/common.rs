@@ -242,3 +242,21 @@ pub fn posted_id(r: &reqwest::Response) -> i64 {
     let loc = r.headers()["location"].to_str().unwrap();
     loc.rsplit("#comment-").next().unwrap().parse().unwrap()
 }
+
+/// Calls the JSON API with a bearer token; the status and the JSON answer (null when none).
+pub async fn api_call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut req = app.http.request(method, app.url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+}

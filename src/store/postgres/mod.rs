@@ -164,15 +164,6 @@ impl PostgresStore {
     async fn run_migrations(&self) -> StoreResult<()> {
         // sqlx holds an advisory lock while migrating, so nodes starting
         // together take turns.
-        let migrator = sqlx::migrate!("./migrations/postgres");
-        // A fresh database has no table of migrations yet: nothing to compare.
-        let applied: Option<(i64, String)> = sqlx::query_as(
-            "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version DESC LIMIT 1",
-        )
-        .fetch_optional(&self.write)
-        .await
-        .unwrap_or(None);
-        super::check_schema(applied, &migrator)?;
-        migrator.run(&self.write).await.map_err(|e| StoreError::Migrate(e.to_string()))
+        site::migrate_with(&self.write, sqlx::migrate!("./migrations/postgres")).await
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::site::widths_from_text;
-use super::{backend, from_ts, ts, Conn, DbRow, This, Ts};
+use super::{backend, from_ts, ts, Conn, Db, DbRow, This, Ts};
 use crate::domain::live::{EntryInput, LiveEntry, LiveState};
 use crate::domain::{ArticleId, Media, MediaId, Photo, UserId};
 use crate::store::{Effects, LiveStore, Logged, NewEntry, Page, StoreError, StoreResult};
@@ -55,6 +55,27 @@ async fn fetch(conn: &mut Conn, id: i64) -> StoreResult<LiveEntry> {
         .map_err(backend)?
         .ok_or(StoreError::NotFound)?;
     entry_from_row(&row)
+}
+
+impl This {
+    /// Ends a change of one entry: not found when no row changed, else its
+    /// effects written and the entry read back, all in the change's transaction.
+    async fn finish_entry_change(
+        &self,
+        mut tx: sqlx::Transaction<'_, Db>,
+        changed: u64,
+        id: i64,
+        effects: &Effects,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Logged<LiveEntry>> {
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let logged = super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
+        let entry = fetch(&mut tx, id).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok((entry, logged))
+    }
 }
 
 #[async_trait::async_trait]
@@ -142,13 +163,7 @@ impl LiveStore for This {
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let logged = super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
-        let entry = fetch(&mut tx, id).await?;
-        tx.commit().await.map_err(backend)?;
-        Ok((entry, logged))
+        self.finish_entry_change(tx, done.rows_affected(), id, effects, now).await
     }
 
     async fn delete_entry(&self, id: i64, now: DateTime<Utc>, effects: &Effects) -> StoreResult<Logged<LiveEntry>> {
@@ -159,13 +174,7 @@ impl LiveStore for This {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let logged = super::queue::write_effects(&mut tx, effects, &self.log, now).await?;
-        let entry = fetch(&mut tx, id).await?;
-        tx.commit().await.map_err(backend)?;
-        Ok((entry, logged))
+        self.finish_entry_change(tx, done.rows_affected(), id, effects, now).await
     }
 
     async fn set_entry_promoted(&self, id: i64, article: ArticleId) -> StoreResult<()> {

@@ -241,3 +241,14 @@ impl crate::store::SystemStore for This {
         self.copy_database(dest).await
     }
 }
+
+/// Brings the schema up to date with `migrator`, after refusing a schema
+/// newer than it knows (a fresh database has no table of migrations yet:
+/// nothing to compare).
+pub(crate) async fn migrate_with(pool: &Pool, migrator: sqlx::migrate::Migrator) -> StoreResult<()> {
+    let applied: Option<(i64, String)> =
+        sqlx::query_as(crate::store::NEWEST_MIGRATION).fetch_optional(pool).await.unwrap_or(None);
+    crate::store::check_schema(applied, &migrator)?;
+    migrator.run(pool).await.map_err(|e| crate::store::StoreError::Migrate(e.to_string()))
+}
+

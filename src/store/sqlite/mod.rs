@@ -227,16 +227,7 @@ impl SqliteStore {
     }
 
     async fn run_migrations(&self) -> StoreResult<()> {
-        let migrator = sqlx::migrate!("./migrations/sqlite");
-        // A fresh database has no table of migrations yet: nothing to compare.
-        let applied: Option<(i64, String)> = sqlx::query_as(
-            "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version DESC LIMIT 1",
-        )
-        .fetch_optional(&self.write)
-        .await
-        .unwrap_or(None);
-        super::check_schema(applied, &migrator)?;
-        migrator.run(&self.write).await.map_err(|e| StoreError::Migrate(e.to_string()))
+        site::migrate_with(&self.write, sqlx::migrate!("./migrations/sqlite")).await
     }
 }
 

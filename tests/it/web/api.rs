@@ -3,18 +3,7 @@
 use dateline::domain::Role;
 use serde_json::{json, Value};
 
-use crate::common::{jpeg, spawn_app, TestApp};
-
-async fn call(app: &TestApp, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app.http.request(method, app.url(path)).bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
+use crate::common::{api_call as call, jpeg, spawn_app};
 
 #[tokio::test]
 async fn the_api_needs_a_valid_token() {

@@ -12,15 +12,7 @@ use crate::common::{attrs, spawn_app, spawn_with, texts, TestApp};
 use crate::pg::TestDb;
 
 async fn api(app: &TestApp, token: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = app.http.request(m, app.url(path)).bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    crate::common::api_call(app, reqwest::Method::from_bytes(method.as_bytes()).unwrap(), path, token, body).await
 }
 
 /// Publishes a story and switches it to live; returns its id and path.
