@@ -14,6 +14,16 @@ fn export_file() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/wordpress/themeunittestdata.wordpress.xml")
 }
 
+/// WordPress's theme test export is test data beside the clone, not in it:
+/// the tests that read it say they skipped when it is absent.
+fn have_export() -> bool {
+    let there = export_file().exists();
+    if !there {
+        eprintln!("skipped: needs ../shared/testdata/wordpress/ beside the clone");
+    }
+    there
+}
+
 struct Quiet;
 impl Progress for Quiet {
     fn start(&self, _: u64) {}
@@ -50,6 +60,9 @@ async fn count(app: &TestApp, kind: dateline::domain::Kind) -> u64 {
 
 #[tokio::test]
 async fn the_theme_unit_test_export_arrives_whole() {
+    if !have_export() {
+        return;
+    }
     let app = spawn_app().await;
     let report = run(&app, &export_file()).await.unwrap();
     let (items, comments) = file_facts();
@@ -119,6 +132,9 @@ async fn visit(app: &TestApp, path: &str) -> (u16, String) {
 
 #[tokio::test]
 async fn old_wordpress_links_answer_with_301s() {
+    if !have_export() {
+        return;
+    }
     let app = spawn_app().await;
     run(&app, &export_file()).await.unwrap();
     let (items, _) = file_facts();
@@ -150,6 +166,9 @@ async fn old_wordpress_links_answer_with_301s() {
 
 #[tokio::test]
 async fn a_second_import_adds_nothing() {
+    if !have_export() {
+        return;
+    }
     let app = spawn_app().await;
     run(&app, &export_file()).await.unwrap();
     let before =
@@ -164,6 +183,9 @@ async fn a_second_import_adds_nothing() {
 
 #[tokio::test]
 async fn a_cut_file_or_an_entity_attack_stops_with_its_place_and_writes_nothing() {
+    if !have_export() {
+        return;
+    }
     let app = spawn_app().await;
     let dir = tempfile::tempdir().unwrap();
     let xml = std::fs::read_to_string(export_file()).unwrap();
@@ -233,6 +255,9 @@ async fn site_facts(
 
 #[tokio::test]
 async fn export_then_import_into_an_empty_site_gives_the_same_site() {
+    if !have_export() {
+        return;
+    }
     let first = spawn_app().await;
     run(&first, &export_file()).await.unwrap();
     let out = first.cfg.data_dir.join("export.xml");
@@ -265,6 +290,9 @@ async fn export_then_import_into_an_empty_site_gives_the_same_site() {
 
 #[tokio::test]
 async fn featured_images_come_from_a_copy_of_the_uploads_folder() {
+    if !have_export() {
+        return;
+    }
     let first = spawn_app().await;
     let without = run(&first, &export_file()).await.unwrap();
     assert!(!without.external_media.is_empty(), "without --media the old addresses are listed");
