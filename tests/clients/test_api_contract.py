@@ -83,7 +83,8 @@ class ContractSite(Site):
 def contract_site():
     """A site of this test's own: the seed article with an approved thread, an
     uploaded photo, an editor and an admin, and spare tokens to revoke."""
-    assert SEED.exists(), f"seed article missing: {SEED}"
+    if not SEED.exists():
+        pytest.skip("skipped: needs ../shared/seed (the seed article) beside the clone")
     with tempfile.TemporaryDirectory() as data:
         cli(data, "import", "markdown", str(SEED))
         cli(data, "user", "add", "--email", "ed@example.org", "--name", "Ed", "--role", "editor")
